@@ -1,0 +1,126 @@
+import { z } from "zod";
+import { GENESYS_AWS_ACCOUNT_ID, GENESYS_FEDRAMP_AWS_ACCOUNT_ID, GENESYS_REGIONS } from "./genesys-regions";
+
+const awsAccountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
+const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as us-east-1");
+const queueName = z.string().trim().min(1, "must not be empty").max(120, "must be at most 120 characters");
+const label = z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, "must be 1-60 letters, digits, '_' or '-'");
+
+const classifier = z.strictObject({
+  /** `embedded`: model trained at build time and bundled in the Lambda. `comprehend`: a real-time endpoint. */
+  backend: z.enum(["embedded", "comprehend"]),
+  /** Below this confidence the email goes to the fallback queue. */
+  confidenceThreshold: z.number().min(0).max(1).default(0.75),
+  comprehend: z
+    .strictObject({
+      inferenceUnits: z.number().int().min(1).max(10).default(1),
+      languageCode: z.enum(["en", "es", "fr", "it", "de", "pt"]).default("en"),
+      trainingTimeoutMinutes: z.number().int().min(60).max(1440).default(240),
+    })
+    .prefault({}),
+});
+
+const emailRouting = z.strictObject({
+  enabled: z.boolean(),
+  /** Genesys email subdomain label: mail arrives at `<routePattern>@<label>.<region email suffix>`. */
+  emailDomainLabel: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a lower-case DNS label"),
+  routePattern: z.string().regex(/^[A-Za-z0-9._+-]{1,64}$/, "must be the local part of an email address"),
+  fromName: z.string().trim().min(1).max(100),
+  classifier,
+  /** How Genesys reaches the classifier: an API key-protected REST API, or a direct Lambda data action. */
+  frontDoor: z.enum(["api-gateway", "lambda"]),
+  /** Corpus label -> Genesys queue name. Labels not listed here (e.g. GENERAL) go to the fallback queue. */
+  topicQueues: z.record(label, queueName).refine((m) => Object.keys(m).length > 0, "must name at least one topic"),
+  fallbackQueue: queueName,
+  dataActionTimeoutSeconds: z.number().int().min(1).max(60).default(10),
+  api: z
+    .strictObject({
+      rateLimitPerSecond: z.number().positive().max(10000).default(20),
+      burstLimit: z.number().int().positive().max(5000).default(40),
+    })
+    .prefault({}),
+  acknowledgement: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      message: z
+        .string()
+        .min(1)
+        .max(2000)
+        .default("Thank you for contacting us. Your email has been routed to the right team and we will reply soon."),
+    })
+    .prefault({}),
+});
+
+const attachmentRouting = z.strictObject({
+  enabled: z.boolean(),
+});
+
+const identityGraph = z.strictObject({
+  enabled: z.boolean(),
+});
+
+const state = z.discriminatedUnion("backend", [
+  z.strictObject({ backend: z.literal("local") }),
+  z.strictObject({
+    backend: z.literal("s3"),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
+    key: z.string().min(1).default("genesys-cx-intelligence/terraform.tfstate"),
+    region: awsRegion,
+    /** DynamoDB table for state locking. Leave unset to use S3 native locking (use_lockfile). */
+    lockTable: z.string().min(3).max(255).optional(),
+    /** State holds secrets (OAuth client secret, API key): it is always encrypted. */
+    encrypt: z.literal(true, "must be true: state holds secrets").default(true),
+    kmsKeyId: z.string().min(1).optional(),
+  }),
+]);
+
+export const environmentSchema = z
+  .strictObject({
+  aws: z.strictObject({ region: awsRegion, accountId: awsAccountId }),
+  genesys: z.strictObject({
+    region: z.enum(GENESYS_REGIONS),
+    /** AWS account Genesys Cloud uses to assume roles for Lambda data actions. Default: Genesys' documented account for the region. */
+    awsAccountId: awsAccountId.optional(),
+  }),
+  /** Prefix of every resource name: `<prefix>-<environment>-<purpose>`. */
+  namePrefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{1,11}$/, "must be 2-12 lower-case letters or digits, starting with a letter")
+    .default("gcx"),
+  logRetentionDays: z
+    .union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((d) => z.literal(d)))
+    .default(30),
+  emailRouting,
+  attachmentRouting,
+  identityGraph,
+  state,
+  tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
+})
+  .superRefine((env, ctx) => {
+    const email = env.emailRouting;
+    if (email.enabled && email.frontDoor === "lambda" && env.aws.region !== env.genesys.region) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["emailRouting", "frontDoor"],
+        message: `"lambda" needs the function in the Genesys org's region: aws.region is ${env.aws.region}, genesys.region is ${env.genesys.region}`,
+      });
+    }
+    if (email.enabled && email.classifier.backend === "comprehend" && email.classifier.confidenceThreshold === 0) {
+      ctx.addIssue({ code: "custom", path: ["emailRouting", "classifier", "confidenceThreshold"], message: "must be above 0 so uncertain emails reach the fallback queue" });
+    }
+  })
+  .transform((env) => ({
+    ...env,
+    genesys: {
+      ...env.genesys,
+      awsAccountId: env.genesys.awsAccountId ?? (env.genesys.region === "us-east-2" ? GENESYS_FEDRAMP_AWS_ACCOUNT_ID : GENESYS_AWS_ACCOUNT_ID),
+    },
+  }));
+
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+export type EnvironmentSettings = z.output<typeof environmentSchema>;
+
+/** A validated environment: its settings plus the name it is deployed under. */
+export interface Environment extends EnvironmentSettings {
+  readonly name: string;
+}

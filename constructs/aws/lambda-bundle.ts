@@ -1,0 +1,62 @@
+import { buildSync } from "esbuild";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const ROOT = join(__dirname, "..", "..");
+export const FUNCTIONS_DIR = join(ROOT, "functions");
+export const FUNCTIONS_DIST_DIR = join(ROOT, "dist", "functions");
+
+/** Optional per-function hook, `functions/<name>/bundle-artifacts.ts`, that writes extra files next to the bundle. */
+interface BundleArtifacts {
+  writeArtifacts(outDir: string): void;
+}
+
+/** Every `functions/<name>/index.ts` is a Lambda entry point. */
+export function listFunctionNames(): string[] {
+  return readdirSync(FUNCTIONS_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(FUNCTIONS_DIR, d.name, "index.ts")))
+    .map((d) => d.name)
+    .sort();
+}
+
+const bundled = new Map<string, string>();
+
+/**
+ * Bundles `functions/<name>/index.ts` into `dist/functions/<name>/index.js` (CommonJS, minified,
+ * source map, node22, AWS SDK v3 included) and returns the directory. Each process bundles a
+ * function once, so every synth packages the current source.
+ */
+export function bundleFunction(name: string): string {
+  const cached = bundled.get(name);
+  if (cached) return cached;
+  const entry = join(FUNCTIONS_DIR, name, "index.ts");
+  if (!existsSync(entry)) throw new Error(`no Lambda entry point at functions/${name}/index.ts`);
+  const outDir = join(FUNCTIONS_DIST_DIR, name);
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const result = buildSync({
+    entryPoints: [entry],
+    outfile: join(outDir, "index.js"),
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    legalComments: "none",
+    logLevel: "error",
+    // Some dependencies (Powertools) read import.meta.url, which CommonJS output lacks.
+    banner: { js: 'const __importMetaUrl = require("url").pathToFileURL(__filename).href;' },
+    define: { "import.meta.url": "__importMetaUrl" },
+    metafile: true,
+  });
+  const artifactsModule = join(FUNCTIONS_DIR, name, "bundle-artifacts.ts");
+  if (existsSync(artifactsModule)) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require(artifactsModule) as BundleArtifacts).writeArtifacts(outDir);
+  }
+  writeFileSync(join(outDir, "..", `${name}.meta.json`), JSON.stringify(result.metafile));
+  bundled.set(name, outDir);
+  return outDir;
+}

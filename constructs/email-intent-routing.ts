@@ -1,0 +1,162 @@
+import { join } from "node:path";
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { EnvironmentSettings } from "../config/environment";
+import { dataActionContract } from "../functions/classify-email/contract";
+import { readCorpus } from "../functions/shared/text-classifier/corpus";
+import { ClassifierRestApi } from "./aws/classifier-rest-api";
+import { ComprehendClassifier } from "./aws/comprehend-classifier";
+import { GenesysInvokeRole } from "./aws/genesys-invoke-role";
+import { NodejsFunction } from "./aws/nodejs-function";
+import { ArchitectFlow } from "./genesys/architect-flow";
+import { DataAction, DataActionTransport } from "./genesys/data-action";
+import { EmailRoute } from "./genesys/email-route";
+import { RoutingQueues } from "./genesys/routing-queues";
+import { Naming } from "./naming";
+
+const ROOT = join(__dirname, "..");
+export const EMAIL_INTENTS_CORPUS = join(ROOT, "corpus", "email-intents.csv");
+export const INBOUND_EMAIL_FLOW = join(ROOT, "flows", "inbound-email.yaml");
+
+export interface EmailIntentRoutingProps {
+  readonly naming: Naming;
+  readonly settings: EnvironmentSettings["emailRouting"];
+  readonly aws: EnvironmentSettings["aws"];
+  readonly genesysAwsAccountId: string;
+  /** The Genesys org id (from `genesyscloud_organizations_me`), used as the external id of the invoke role. */
+  readonly genesysOrgId: string;
+  readonly logRetentionDays: number;
+  /** Defaults: the repository's corpus and flow. */
+  readonly corpusFile?: string;
+  readonly flowFile?: string;
+}
+
+/**
+ * Email intent routing, end to end: the classifier (embedded model or a Comprehend endpoint) behind
+ * one Lambda, the front door Genesys calls (API key-protected REST API or a Lambda data action),
+ * a queue per topic plus the fallback queue, the data action, the inbound email flow and the
+ * email route that feeds it.
+ */
+export class EmailIntentRouting extends Construct {
+  readonly classifierFunction: NodejsFunction;
+  readonly queues: RoutingQueues;
+  readonly dataAction: DataAction;
+  readonly flow: ArchitectFlow;
+  readonly emailRoute: EmailRoute;
+  readonly comprehend?: ComprehendClassifier;
+  readonly api?: ClassifierRestApi;
+
+  constructor(scope: Construct, id: string, props: EmailIntentRoutingProps) {
+    super(scope, id);
+    const { naming, settings } = props;
+    const corpusFile = props.corpusFile ?? EMAIL_INTENTS_CORPUS;
+    const labels = new Set(readCorpus(corpusFile).rows.map((r) => r.label));
+    for (const label of Object.keys(settings.topicQueues)) {
+      if (!labels.has(label)) {
+        throw new Error(
+          `environment "${naming.environment}": emailRouting.topicQueues.${label}: "${label}" is not a class of ${corpusFile} ` +
+            `(classes: ${[...labels].sort().join(", ")})`,
+        );
+      }
+    }
+
+    const classifier = settings.classifier;
+    if (classifier.backend === "comprehend") {
+      this.comprehend = new ComprehendClassifier(this, "comprehend", {
+        naming,
+        accountId: props.aws.accountId,
+        region: props.aws.region,
+        corpusFile,
+        purpose: "email-intents",
+        languageCode: classifier.comprehend.languageCode,
+        inferenceUnits: classifier.comprehend.inferenceUnits,
+        trainingTimeoutMinutes: classifier.comprehend.trainingTimeoutMinutes,
+        logRetentionDays: props.logRetentionDays,
+      });
+    }
+
+    this.classifierFunction = new NodejsFunction(this, "classifier", {
+      entry: "classify-email",
+      functionName: naming.name("classify-email"),
+      description: `Classifies inbound email into topics (${classifier.backend} backend) for Genesys routing`,
+      // Answer inside the data action's timeout so Genesys always gets a reply.
+      timeoutSeconds: Math.max(3, Math.min(settings.dataActionTimeoutSeconds, 29) - 1),
+      memoryMb: 512,
+      logRetentionDays: props.logRetentionDays,
+      environment: {
+        CLASSIFIER_BACKEND: classifier.backend,
+        CONFIDENCE_THRESHOLD: String(classifier.confidenceThreshold),
+        TOPIC_QUEUES: JSON.stringify(settings.topicQueues),
+        ...(this.comprehend ? { COMPREHEND_ENDPOINT_ARN: this.comprehend.endpointArn } : {}),
+      },
+      statements: this.comprehend
+        ? [{ sid: "ClassifyWithEndpoint", actions: ["comprehend:ClassifyDocument"], resources: [this.comprehend.endpointArn] }]
+        : [],
+    });
+
+    let transport: DataActionTransport;
+    if (settings.frontDoor === "api-gateway") {
+      this.api = new ClassifierRestApi(this, "api", {
+        name: naming.name("email-classifier"),
+        handler: this.classifierFunction.function,
+        path: "classify",
+        rateLimitPerSecond: settings.api.rateLimitPerSecond,
+        burstLimit: settings.api.burstLimit,
+        timeoutMs: Math.min(settings.dataActionTimeoutSeconds * 1000, 29_000),
+      });
+      transport = { kind: "web-services", url: this.api.url, apiKey: this.api.apiKey.value };
+    } else {
+      const invokeRole = new GenesysInvokeRole(this, "genesys-invoke-role", {
+        roleName: naming.name("genesys-data-actions"),
+        genesysAwsAccountId: props.genesysAwsAccountId,
+        genesysOrgId: props.genesysOrgId,
+        functionArns: [this.classifierFunction.function.arn],
+      });
+      transport = { kind: "lambda", functionArn: this.classifierFunction.function.arn, roleArn: invokeRole.role.arn };
+    }
+
+    const queueNames = [...new Set([...Object.values(settings.topicQueues), settings.fallbackQueue])];
+    this.queues = new RoutingQueues(this, "queues", { names: queueNames, description: "Email routed by AI intent classification" });
+
+    const contract = dataActionContract();
+    this.dataAction = new DataAction(this, "data-action", {
+      integrationName: naming.name("email-classifier"),
+      actionName: naming.name("classify-email"),
+      transport,
+      contractInput: contract.input,
+      contractOutput: contract.output,
+      timeoutSeconds: settings.dataActionTimeoutSeconds,
+    });
+
+    const fallbackQueue = this.queues.get(settings.fallbackQueue);
+    this.flow = new ArchitectFlow(this, "inbound-email-flow", {
+      file: props.flowFile ?? INBOUND_EMAIL_FLOW,
+      substitutions: {
+        flow_name: naming.name("inbound-email"),
+        flow_description: "Classifies each email with AI and routes it to its topic queue (managed by CDKTF)",
+        data_action_category: this.dataAction.category,
+        data_action_name: this.dataAction.action.name,
+        data_action_timeout_seconds: String(settings.dataActionTimeoutSeconds),
+        fallback_queue_name: fallbackQueue.name,
+        fallback_intent: "fallback",
+        send_acknowledgement: String(settings.acknowledgement.enabled),
+        acknowledgement_message: JSON.stringify(settings.acknowledgement.message),
+      },
+      republishWhenChanged: [this.dataAction.integration.id, this.dataAction.action.id, ...[...this.queues.byName.values()].map((q) => q.id)],
+    });
+
+    this.emailRoute = new EmailRoute(this, "email-route", {
+      subdomainLabel: settings.emailDomainLabel,
+      pattern: settings.routePattern,
+      fromName: settings.fromName,
+      flowId: this.flow.flow.id,
+    });
+
+    new TerraformOutput(this, "inbound-address", {
+      description: "Customers email this address",
+      value: `${settings.routePattern}@${this.emailRoute.domain.id}`,
+    });
+    new TerraformOutput(this, "classifier-function", { value: this.classifierFunction.function.functionName });
+    if (this.api) new TerraformOutput(this, "classifier-url", { description: "API key required", value: this.api.url });
+  }
+}

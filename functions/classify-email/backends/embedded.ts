@@ -1,0 +1,8 @@
+import { SoftmaxModel, softmaxClassifier } from "../../shared/text-classifier/model";
+import { ClassifierBackend } from "../classify";
+
+/** The model trained at build time from the corpus and shipped in the bundle: no network, no standing cost. */
+export function embeddedBackend(model: SoftmaxModel): ClassifierBackend {
+  const classifier = softmaxClassifier(model);
+  return { name: "embedded", classify: async (text) => classifier.classify(text) };
+}
