@@ -1,0 +1,18 @@
+import { loadEnvironments } from "../config/load";
+import { ClassifierBackend, RoutingPolicy } from "../functions/classify-email/classify";
+import { embeddedBackend } from "../functions/classify-email/backends/embedded";
+import { trainCorpusModel } from "../functions/shared/text-classifier/train-corpus";
+
+/**
+ * The embedded backend and the routing policy of an environment, as the classify-email Lambda
+ * builds them, for the local runners and the benchmark.
+ */
+export function localEmailClassifier(environmentName = "dev"): { backend: ClassifierBackend; policy: RoutingPolicy } {
+  const environment = loadEnvironments().find((e) => e.name === environmentName);
+  if (!environment) throw new Error(`no environment "${environmentName}" in config/environments`);
+  const { classifier, topicQueues } = environment.emailRouting;
+  return {
+    backend: embeddedBackend(trainCorpusModel("email-intents")),
+    policy: { confidenceThreshold: classifier.confidenceThreshold, topicQueues },
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * `npm start`: the project's main job on the embedded defaults, with no cloud account and no
+ * credentials. It checks the corpora, synthesizes every environment to cdktf.out/stacks/<env>/,
+ * checks the Genesys blocks against the vendored provider schema, and runs the local runners on
+ * the sample inputs in samples/.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const ROOT = join(__dirname, "..");
+
+function step(title: string, command: string, args: string[], input?: string): void {
+  console.log(`\n== ${title}: ${[command, ...args].join(" ")}`);
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    stdio: [input === undefined ? "inherit" : "pipe", "inherit", "inherit"],
+    input,
+    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+  });
+  if (result.status !== 0) {
+    console.error(`\n${title} failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+step("corpora", "npx", ["tsx", "scripts/corpus-check.ts"]);
+// What `cdktf synth` runs (the app in cdktf.json), without the CLI: no terraform binary needed.
+step("synthesize every environment", "npx", ["tsx", "main.ts"]);
+step("genesyscloud schema conformance", "npx", ["tsx", "scripts/check-genesys-schema.ts", "cdktf.out"]);
+step("email intent routing, local runner on samples/emails.jsonl", "npx", ["tsx", "scripts/classify.ts"], readFileSync(join(ROOT, "samples", "emails.jsonl"), "utf8"));
+console.log("\nDone: cdktf.out/stacks/<env>/cdk.tf.json written for every environment in config/environments/.");
