@@ -1,0 +1,106 @@
+/**
+ * `npm run bench`: the project's speed and size figures, printed, never asserted.
+ *   - synth time of every environment (fresh process, as `cdktf synth` runs it)
+ *   - each Lambda bundle's size and cold `require` time
+ *   - embedded email classification latency (p50/p99) and throughput through the Lambda core
+ *   - cross-validated accuracy of the embedded classifiers
+ */
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { bundleFunction, listFunctionNames } from "../constructs/aws/lambda-bundle";
+import { classifyEmail } from "../functions/classify-email/classify";
+import { readCorpus } from "../functions/shared/text-classifier/corpus";
+import { crossValidate } from "../functions/shared/text-classifier/evaluate";
+import { softmaxClassifier, trainSoftmax } from "../functions/shared/text-classifier/model";
+import { corpusPath } from "../functions/shared/text-classifier/train-corpus";
+import { localEmailClassifier } from "./local-classifier";
+
+const ROOT = join(__dirname, "..");
+const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+const row = (name: string, value: string) => console.log(`  ${name.padEnd(48)} ${value}`);
+
+/** Environment each bundle needs to load, as its Lambda configuration gives it. */
+const BUNDLE_ENV: Record<string, Record<string, string>> = {
+  "classify-email": { CLASSIFIER_BACKEND: "embedded", CONFIDENCE_THRESHOLD: "0.75", TOPIC_QUEUES: '{"IRA":"IRA"}' },
+};
+
+function synthFigures(runs = 3): void {
+  console.log("\nsynth (all environments, fresh process each run)");
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const result = spawnSync(process.execPath, [TSX, "main.ts"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+    if (result.status !== 0) throw new Error(`synth failed: ${result.stderr}`);
+    times.push(performance.now() - started);
+  }
+  const stacks = readdirSync(join(ROOT, "cdktf.out", "stacks"));
+  row(`synth ${stacks.join(" + ")} (median of ${runs})`, `${Math.round(median(times))} ms (min ${Math.round(Math.min(...times))} ms)`);
+}
+
+function bundleFigures(runs = 7): void {
+  console.log("\nLambda bundles (minified CommonJS, node22, SDK bundled)");
+  for (const name of listFunctionNames()) {
+    const dir = bundleFunction(name);
+    const files = readdirSync(dir).filter((f) => !f.endsWith(".map"));
+    const total = files.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+    const gzipped = files.reduce((sum, f) => sum + gzipSync(readFileSync(join(dir, f))).length, 0);
+    const probe = `const t=performance.now();require(${JSON.stringify(join(dir, "index.js"))});process.stdout.write(String(performance.now()-t))`;
+    const loads: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const result = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8", env: { ...process.env, ...BUNDLE_ENV[name] } });
+      if (result.status !== 0) throw new Error(`${name} failed to load: ${result.stderr}`);
+      loads.push(Number(result.stdout));
+    }
+    row(`${name}: size (${files.join(" + ")})`, `${kib(total)} (${kib(gzipped)} gzipped)`);
+    row(`${name}: cold require (median of ${runs})`, `${median(loads).toFixed(1)} ms`);
+  }
+}
+
+async function classificationFigures(): Promise<void> {
+  console.log("\nembedded email classification (classify-email core, dev routing policy)");
+  const { backend, policy } = localEmailClassifier("dev");
+  const { rows } = readCorpus(corpusPath("email-intents"));
+  const inputs = rows.map((r) => ({ EmailSubject: "", EmailBody: r.text }));
+  for (const input of inputs.slice(0, 50)) await classifyEmail(input, backend, policy);
+  const latencies: number[] = [];
+  const started = performance.now();
+  for (let round = 0; round < 5; round++) {
+    for (const input of inputs) {
+      const t = performance.now();
+      await classifyEmail(input, backend, policy);
+      latencies.push(performance.now() - t);
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  row(`latency over ${latencies.length} emails`, `p50 ${percentile(latencies, 50).toFixed(3)} ms, p99 ${percentile(latencies, 99).toFixed(3)} ms`);
+  row("throughput (one core)", `${Math.round(latencies.length / seconds)} emails/s`);
+  const memory = process.memoryUsage();
+  row("bench process memory", `rss ${(memory.rss / 1048576).toFixed(0)} MiB, heap ${(memory.heapUsed / 1048576).toFixed(0)} MiB`);
+}
+
+function accuracyFigures(): void {
+  console.log("\nembedded classifier accuracy (5-fold cross-validation, threshold 0.75)");
+  for (const name of ["email-intents", "document-types"]) {
+    const { rows } = readCorpus(corpusPath(name));
+    const e = crossValidate(rows, (training) => softmaxClassifier(trainSoftmax(training)), { folds: 5, threshold: 0.75 });
+    row(name, `accuracy ${(e.accuracy * 100).toFixed(1)}%, fallback ${(e.fallbackRate * 100).toFixed(1)}%, accuracy above threshold ${(e.accuracyAboveThreshold * 100).toFixed(1)}%`);
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`bench on node ${process.version}, ${process.platform}/${process.arch}`);
+  synthFigures();
+  bundleFigures();
+  await classificationFigures();
+  accuracyFigures();
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
