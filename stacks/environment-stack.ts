@@ -1,4 +1,4 @@
-import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { Annotations, LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { GenesyscloudProvider } from "../.gen/providers/genesyscloud/provider";
@@ -54,6 +54,11 @@ export class EnvironmentStack extends TerraformStack {
         genesysOrgId: genesysOrg.id,
         logRetentionDays: environment.logRetentionDays,
       });
+    }
+    for (const capability of ["attachmentRouting", "identityGraph"] as const) {
+      if (environment[capability].enabled) {
+        Annotations.of(this).addWarning(`${capability} is switched on but not built yet: this stack deploys nothing for it`);
+      }
     }
   }
 }
