@@ -1,14 +1,21 @@
 import { buildSync } from "esbuild";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const ROOT = join(__dirname, "..", "..");
 export const FUNCTIONS_DIR = join(ROOT, "functions");
 export const FUNCTIONS_DIST_DIR = join(ROOT, "dist", "functions");
 
-/** Optional per-function hook, `functions/<name>/bundle-artifacts.ts`, that writes extra files next to the bundle. */
+/** Optional per-function hook, `functions/<name>/bundle-artifacts.ts`: extra files shipped next to the bundle. */
 interface BundleArtifacts {
-  writeArtifacts(outDir: string): void;
+  bundleArtifacts(): Record<string, string>;
+}
+
+/** Writes through a temporary file and a rename, so a concurrent reader (another test worker) never sees half a file. */
+function writeAtomically(path: string, contents: string | Uint8Array): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, path);
 }
 
 /** Every `functions/<name>/index.ts` is a Lambda entry point. */
@@ -32,7 +39,6 @@ export function bundleFunction(name: string): string {
   const entry = join(FUNCTIONS_DIR, name, "index.ts");
   if (!existsSync(entry)) throw new Error(`no Lambda entry point at functions/${name}/index.ts`);
   const outDir = join(FUNCTIONS_DIST_DIR, name);
-  rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const result = buildSync({
     entryPoints: [entry],
@@ -50,13 +56,22 @@ export function bundleFunction(name: string): string {
     banner: { js: 'const __importMetaUrl = require("url").pathToFileURL(__filename).href;' },
     define: { "import.meta.url": "__importMetaUrl" },
     metafile: true,
+    write: false,
   });
+  const files = new Map<string, string | Uint8Array>(result.outputFiles.map((f) => [f.path, f.contents]));
   const artifactsModule = join(FUNCTIONS_DIR, name, "bundle-artifacts.ts");
   if (existsSync(artifactsModule)) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    (require(artifactsModule) as BundleArtifacts).writeArtifacts(outDir);
+    for (const [file, contents] of Object.entries((require(artifactsModule) as BundleArtifacts).bundleArtifacts())) {
+      files.set(join(outDir, file), contents);
+    }
   }
-  writeFileSync(join(outDir, "..", `${name}.meta.json`), JSON.stringify(result.metafile));
+  for (const [path, contents] of files) writeAtomically(path, contents);
+  // Files left by an older build would otherwise ship in the asset.
+  for (const file of readdirSync(outDir)) {
+    if (!files.has(join(outDir, file)) && !file.endsWith(".tmp")) rmSync(join(outDir, file), { force: true });
+  }
+  writeAtomically(join(FUNCTIONS_DIST_DIR, `${name}.meta.json`), JSON.stringify(result.metafile));
   bundled.set(name, outDir);
   return outDir;
 }

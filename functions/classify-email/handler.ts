@@ -26,8 +26,17 @@ const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
  * action) or a direct invocation whose event is the contract input (Genesys Lambda data action).
  */
 export function makeHandler(deps: ClassifyEmailDependencies) {
+  function resolveBackend(): ClassifierBackend {
+    try {
+      return deps.backend();
+    } catch (error) {
+      // A backend that cannot start (e.g. an unreadable model) fails each call, so the answer is the fallback.
+      return { name: "unavailable", classify: () => Promise.reject(error) };
+    }
+  }
+
   async function route(input: ClassifyEmailInput): Promise<ClassifyEmailOutput> {
-    const backend = deps.backend();
+    const backend = resolveBackend();
     const result = await classifyEmail(input, backend, deps.policy);
     const facts = {
       backend: backend.name,

@@ -8,7 +8,7 @@ const RETRYABLE = new Set(["ThrottlingException", "TooManyRequestsException", "I
 export interface ComprehendBackendOptions {
   readonly client: Pick<ComprehendClient, "send">;
   readonly endpointArn: string;
-  /** Total attempts, default 4 (with full-jitter exponential backoff from 100 ms, at most ~1.5 s of waiting). */
+  /** Total attempts, default 4 (full-jitter exponential backoff from 100 ms: at most 700 ms of waiting). */
   readonly maxAttempts?: number;
   readonly baseDelayMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;

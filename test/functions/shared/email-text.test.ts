@@ -1,7 +1,3 @@
-// email-reply-parser 2.x is ESM-only and jest.config.js transforms only .ts files, so Jest's CommonJS
-// runtime cannot load it. Load the real library through Node's own require (require(esm), Node >= 20.19).
-jest.mock("email-reply-parser", () => process.getBuiltinModule("node:module").createRequire(__filename)("email-reply-parser"));
-
 import { emailToText, truncateUtf8 } from "../../../functions/shared/email-text";
 
 describe("emailToText", () => {

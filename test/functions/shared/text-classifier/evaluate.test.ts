@@ -113,19 +113,31 @@ describe("crossValidate", () => {
     expect(result.accuracyAboveThreshold).toBe(0);
   });
 
-  it("trains each fold on the other folds only", () => {
+  it("tests each document once, with a classifier trained on the other folds only", () => {
     // Prepare
-    const trainingSizes: number[] = [];
+    const rounds: Array<{ trainedOn: string[]; tested: string[] }> = [];
     const train = (training: LabeledText[]): TextClassifier => {
-      trainingSizes.push(training.length);
-      return { labels: [], classify: () => [] };
+      const round = { trainedOn: training.map((d) => d.text), tested: [] as string[] };
+      rounds.push(round);
+      return {
+        labels: [],
+        classify: (text) => {
+          round.tested.push(text);
+          return [];
+        },
+      };
     };
 
     // Act
     crossValidate(SEPARABLE, train, { folds: 5 });
 
     // Assess
-    expect(trainingSizes).toEqual([16, 16, 16, 16, 16]);
+    expect(rounds).toHaveLength(5);
+    for (const { trainedOn, tested } of rounds) {
+      expect(trainedOn).toHaveLength(16);
+      expect(tested.filter((t) => trainedOn.includes(t))).toEqual([]);
+    }
+    expect(rounds.flatMap((r) => r.tested).sort()).toEqual(SEPARABLE.map((d) => d.text).sort());
   });
 });
 
