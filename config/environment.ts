@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { identitySettingsSchema } from "../functions/shared/identity/settings";
 import { GENESYS_AWS_ACCOUNT_ID, GENESYS_FEDRAMP_AWS_ACCOUNT_ID, GENESYS_REGIONS } from "./genesys-regions";
 
 const awsAccountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
@@ -55,8 +56,18 @@ const attachmentRouting = z.strictObject({
   enabled: z.boolean(),
 });
 
-const identityGraph = z.strictObject({
+const identityGraph = identitySettingsSchema.extend({
   enabled: z.boolean(),
+  /** Suffix of the Genesys partner event source; default `<prefix>-<env>`. Changing it means a new event bus. */
+  eventSourceSuffix: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'").optional(),
+  /** Most resolver invocations at once: protects DynamoDB and the Genesys API rate limit. */
+  maxConcurrency: z.number().int().min(2).max(1000).default(5),
+  batchWindowSeconds: z.number().int().min(0).max(300).default(2),
+  resolverTimeoutSeconds: z.number().int().min(5).max(120).default(30),
+  /** Genesys allows about 300 requests a minute per token; the write-back stays under this, shared by all invocations. */
+  writeBackRequestsPerMinute: z.number().int().min(1).max(3000).default(240),
+  /** Alarm when the oldest queued event is older than this. */
+  oldestEventAlarmSeconds: z.number().int().min(60).max(86400).default(300),
 });
 
 const state = z.discriminatedUnion("backend", [

@@ -1,0 +1,63 @@
+import { createHmac } from "node:crypto";
+import { parsePhoneNumberFromString, CountryCode } from "libphonenumber-js";
+
+/** Deterministic identifiers link with certainty; probabilistic ones only score a match. */
+export const DETERMINISTIC_TYPES = ["ext", "crm", "email", "phone", "session", "conv"] as const;
+export const PROBABILISTIC_TYPES = ["fp", "ip"] as const;
+export type IdentifierType = (typeof DETERMINISTIC_TYPES)[number] | (typeof PROBABILISTIC_TYPES)[number];
+
+/** Identifiers that name a person (what erasure suppresses); `conv` only names a conversation. */
+export const PERSONAL_TYPES: readonly IdentifierType[] = ["ext", "crm", "email", "phone", "session", "fp", "ip"];
+
+export interface RawIdentifier {
+  readonly type: IdentifierType;
+  readonly value: string;
+}
+
+export interface Identifier extends RawIdentifier {
+  /** `<type>#<hmac>`: the only form stored; the clear value never leaves the process. */
+  readonly key: string;
+}
+
+export type Normalized = { ok: true; value: string } | { ok: false; reason: string };
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function normalizeEmail(raw: string): Normalized {
+  const value = raw.trim().replace(/^mailto:/i, "").toLowerCase();
+  return EMAIL.test(value) ? { ok: true, value } : { ok: false, reason: "email is not a valid address" };
+}
+
+export function normalizePhone(raw: string, defaultRegion: string): Normalized {
+  const cleaned = raw.trim().replace(/^tel:/i, "").replace(/^sip:/i, "").split(/[;@]/)[0] ?? "";
+  const phone = parsePhoneNumberFromString(cleaned, defaultRegion as CountryCode);
+  return phone?.isValid() ? { ok: true, value: phone.number } : { ok: false, reason: "phone is not a valid number" };
+}
+
+/** Normalizes an identifier's value for its type, or says why it is dropped. */
+export function normalizeIdentifier(type: IdentifierType, raw: string, defaultPhoneRegion: string): Normalized {
+  switch (type) {
+    case "email":
+      return normalizeEmail(raw);
+    case "phone":
+      return normalizePhone(raw, defaultPhoneRegion);
+    default: {
+      const value = raw.trim();
+      if (!value) return { ok: false, reason: `${type} is empty` };
+      if (value.length > 256) return { ok: false, reason: `${type} is longer than 256 characters` };
+      return { ok: true, value: type === "ip" ? value.toLowerCase() : value };
+    }
+  }
+}
+
+/** Keyed hashing of identifiers (HMAC-SHA256 with a secret key), so the graph stores no clear PII. */
+export class IdentifierHasher {
+  constructor(private readonly key: string | Buffer) {
+    if (!key || key.length < 16) throw new Error("the identifier hashing key must be at least 16 bytes");
+  }
+
+  identify(raw: RawIdentifier): Identifier {
+    const digest = createHmac("sha256", this.key).update(`${raw.type}:${raw.value}`).digest("base64url");
+    return { ...raw, key: `${raw.type}#${digest}` };
+  }
+}
