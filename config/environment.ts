@@ -92,6 +92,11 @@ export const environmentSchema = z
     region: z.enum(GENESYS_REGIONS),
     /** AWS account Genesys Cloud uses to assume roles for Lambda data actions. Default: Genesys' documented account for the region. */
     awsAccountId: awsAccountId.optional(),
+    /**
+     * Secrets Manager secret ({"clientId","clientSecret"}) of an existing OAuth client for the
+     * functions' Genesys API calls. Unset: the stack creates a least-privilege client and its secret.
+     */
+    apiClientSecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, "must be a Secrets Manager secret ARN").optional(),
   }),
   /** Prefix of every resource name: `<prefix>-<environment>-<purpose>`. */
   namePrefix: z

@@ -4,6 +4,10 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { GenesyscloudProvider } from "../.gen/providers/genesyscloud/provider";
 import { Environment } from "../config/environment";
 import { EmailIntentRouting } from "../constructs/email-intent-routing";
+import { GenesysApiClientAccess } from "../constructs/genesys/api-client-access";
+import { GenesysEventStream } from "../constructs/genesys-event-stream";
+import { IdentityGraph } from "../constructs/identity-graph";
+import { IDENTITY_TOPIC_NAMES } from "../functions/shared/identity/events";
 import { Naming } from "../constructs/naming";
 import { DataGenesyscloudOrganizationsMe } from "../.gen/providers/genesyscloud/data-genesyscloud-organizations-me";
 
@@ -55,10 +59,32 @@ export class EnvironmentStack extends TerraformStack {
         logRetentionDays: environment.logRetentionDays,
       });
     }
-    for (const capability of ["attachmentRouting", "identityGraph"] as const) {
-      if (environment[capability].enabled) {
-        Annotations.of(this).addWarning(`${capability} is switched on but not built yet: this stack deploys nothing for it`);
-      }
+    const identity = environment.identityGraph;
+    if (identity.enabled) {
+      const events = new GenesysEventStream(this, "genesys-events", {
+        name: this.naming.name("events"),
+        eventSourceSuffix: identity.eventSourceSuffix ?? this.naming.name("events"),
+        genesysOrgId: genesysOrg.id,
+        awsAccountId: environment.aws.accountId,
+        awsRegion: environment.aws.region,
+        topics: [...IDENTITY_TOPIC_NAMES],
+      });
+      const genesysApi = new GenesysApiClientAccess(this, "genesys-api-client", {
+        name: this.naming.name("functions"),
+        permissions: ["editParticipantAttributes"],
+        existingSecretArn: environment.genesys.apiClientSecretArn,
+      });
+      new IdentityGraph(this, "identity-graph", {
+        naming: this.naming,
+        settings: identity,
+        genesysRegion: environment.genesys.region,
+        events,
+        genesysCredentialsSecretArn: genesysApi.secretArn,
+        logRetentionDays: environment.logRetentionDays,
+      });
+    }
+    if (environment.attachmentRouting.enabled) {
+      Annotations.of(this).addWarning("attachmentRouting is switched on but not built yet: this stack deploys nothing for it");
     }
   }
 }

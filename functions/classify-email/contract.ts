@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The ClassifyEmail data action contract, defined once: the Lambda validates its input with these

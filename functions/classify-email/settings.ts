@@ -1,18 +1,12 @@
-import { z } from "zod";
+import * as z from "zod";
+import { jsonVariable, parseEnvironment } from "../shared/env";
 
 /** The function's configuration, from its Lambda environment. No secrets live here. */
 const settingsSchema = z
   .object({
     CLASSIFIER_BACKEND: z.enum(["embedded", "comprehend"]),
     CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1),
-    TOPIC_QUEUES: z.string().transform((s, ctx) => {
-      try {
-        return z.record(z.string(), z.string()).parse(JSON.parse(s));
-      } catch {
-        ctx.addIssue({ code: "custom", message: "must be a JSON object of label to queue name" });
-        return z.NEVER;
-      }
-    }),
+    TOPIC_QUEUES: jsonVariable(z.record(z.string(), z.string()), "an object of label to queue name"),
     COMPREHEND_ENDPOINT_ARN: z.string().startsWith("arn:").optional(),
   })
   .refine((s) => s.CLASSIFIER_BACKEND !== "comprehend" || s.COMPREHEND_ENDPOINT_ARN, {
@@ -23,9 +17,5 @@ const settingsSchema = z
 export type ClassifierSettings = z.output<typeof settingsSchema>;
 
 export function readSettings(env: Record<string, string | undefined>): ClassifierSettings {
-  const result = settingsSchema.safeParse(env);
-  if (!result.success) {
-    throw new Error(`invalid classify-email configuration: ${result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  }
-  return result.data;
+  return parseEnvironment(settingsSchema, env, "classify-email");
 }

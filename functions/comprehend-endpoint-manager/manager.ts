@@ -6,7 +6,7 @@ import {
   EndpointProperties,
   UpdateEndpointCommand,
 } from "@aws-sdk/client-comprehend";
-import { z } from "zod";
+import * as z from "zod";
 
 /** What Terraform passes (aws_lambda_invocation, lifecycle_scope CRUD) — `tf` is added by the provider. */
 export const endpointRequest = z.object({

@@ -5,6 +5,11 @@ import { flowPlaceholders } from "../../constructs/genesys/architect-flow";
 import { Block, onlyResource, resourcesOf, shipped, synthesize, Synthesized, variant } from "../support/synth";
 
 const policyOf = (block: Block) => JSON.parse(block.policy as string) as { Statement: Array<Record<string, unknown>> };
+const integrationOfType = (stack: Synthesized, type: string) => {
+  const found = resourcesOf(stack, "genesyscloud_integration").filter((i) => i.integration_type === type);
+  if (found.length !== 1) throw new Error(`expected one ${type} integration, found ${found.length}`);
+  return found[0]!;
+};
 const functionNamed = (stack: Synthesized, suffix: string) =>
   resourcesOf(stack, "aws_lambda_function").find((f) => (f.function_name as string).endsWith(suffix));
 
@@ -77,7 +82,7 @@ describe("email intent routing", () => {
     expect(onlyResource(stack, "aws_api_gateway_usage_plan").throttle_settings).toEqual({ rate_limit: 20, burst_limit: 40 });
     expect(onlyResource(stack, "aws_api_gateway_usage_plan_key").key_type).toBe("API_KEY");
     expect(onlyResource(stack, "aws_api_gateway_api_key")).not.toHaveProperty("value");
-    expect(onlyResource(stack, "genesyscloud_integration")).toMatchObject({
+    expect(integrationOfType(stack, "custom-rest-actions")).toMatchObject({
       integration_type: "custom-rest-actions",
       intended_state: "ENABLED",
       config: { name: "gcx-dev-email-classifier", credentials: { basicAuth: expect.stringMatching(/^\$\{genesyscloud_integration_credential\./) } },
@@ -125,7 +130,7 @@ describe("email intent routing", () => {
       Action: "sts:AssumeRole",
       Condition: { StringEquals: { "sts:ExternalId": expect.stringMatching(/^\$\{data\.genesyscloud_organizations_me\.[^}]+\.id\}$/) } },
     });
-    expect(onlyResource(stack, "genesyscloud_integration")).toMatchObject({
+    expect(integrationOfType(stack, "aws-lambda-data-actions")).toMatchObject({
       integration_type: "aws-lambda-data-actions",
       config: { credentials: { AmazonWebServicesARN: expect.any(String) } },
     });
@@ -194,6 +199,7 @@ describe("email intent routing", () => {
   it("leaves the capability out when it is switched off", () => {
     const stack = synthesize(variant("dev", (raw) => (raw.emailRouting.enabled = false)));
     expect(resourcesOf(stack, "genesyscloud_flow")).toHaveLength(0);
-    expect(resourcesOf(stack, "aws_lambda_function")).toHaveLength(0);
+    expect(functionNamed(stack, "classify-email")).toBeUndefined();
+    expect(resourcesOf(stack, "genesyscloud_integration_action")).toHaveLength(0);
   });
 });

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { IdentifierType, normalizeIdentifier, RawIdentifier } from "./identifiers";
 import { IdentitySettings, WRITE_BACK_KEYS } from "./settings";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Identity resolution settings, defined once: the environment configuration embeds this schema

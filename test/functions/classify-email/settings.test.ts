@@ -54,13 +54,15 @@ describe("readSettings", () => {
   it("rejects TOPIC_QUEUES that is not JSON", () => {
     // Act / Assess
     expect(() => readSettings({ ...GOOD, TOPIC_QUEUES: "IRA=IRA Queue" })).toThrow(
-      "invalid classify-email configuration: TOPIC_QUEUES: must be a JSON object of label to queue name",
+      "invalid classify-email configuration: TOPIC_QUEUES: must be JSON: an object of label to queue name",
     );
   });
 
   it("rejects TOPIC_QUEUES whose queue names are not strings", () => {
     // Act / Assess
-    expect(() => readSettings({ ...GOOD, TOPIC_QUEUES: '{"IRA": 5}' })).toThrow(/TOPIC_QUEUES: must be a JSON object/);
+    expect(() => readSettings({ ...GOOD, TOPIC_QUEUES: '{"IRA": 5}' })).toThrow(
+      "invalid classify-email configuration: TOPIC_QUEUES: must be an object of label to queue name: IRA: Invalid input: expected string, received number",
+    );
   });
 
   it.each(["1.5", "-0.1"])("rejects a CONFIDENCE_THRESHOLD of %s, outside 0..1", (threshold) => {

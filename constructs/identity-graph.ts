@@ -1,0 +1,148 @@
+import { Construct } from "constructs";
+import { DataAwsSecretsmanagerRandomPassword } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-random-password";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { EnvironmentSettings } from "../config/environment";
+import { TABLE_KEYS } from "../functions/shared/identity/dynamodb-store";
+import { IDENTITY_TOPIC_NAMES } from "../functions/shared/identity/events";
+import { IdentitySettings } from "../functions/shared/identity/settings";
+import { EventQueue } from "./aws/event-queue";
+import { NodejsFunction } from "./aws/nodejs-function";
+import { GenesysEventStream } from "./genesys-event-stream";
+import { Naming } from "./naming";
+
+export interface IdentityGraphProps {
+  readonly naming: Naming;
+  readonly settings: EnvironmentSettings["identityGraph"];
+  readonly genesysRegion: string;
+  readonly events: GenesysEventStream;
+  /** Secrets Manager secret of the Genesys OAuth client used for write-back. */
+  readonly genesysCredentialsSecretArn: string;
+  readonly logRetentionDays: number;
+}
+
+/**
+ * The real-time identity graph: Genesys identity events from the partner bus, through an SQS
+ * buffer with a dead-letter queue, to a resolver Lambda in batches; the graph in DynamoDB with
+ * identifiers stored as keyed hashes (the key in Secrets Manager); the resolved reference written
+ * back onto the live conversation; and an erasure function.
+ */
+export class IdentityGraph extends Construct {
+  readonly table: DynamodbTable;
+  readonly resolver: NodejsFunction;
+  readonly eraser: NodejsFunction;
+  readonly events: EventQueue;
+
+  constructor(scope: Construct, id: string, props: IdentityGraphProps) {
+    super(scope, id);
+    const { naming, settings } = props;
+
+    this.table = new DynamodbTable(this, "table", {
+      name: naming.name("identity-graph"),
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: TABLE_KEYS.partition,
+      rangeKey: TABLE_KEYS.sort,
+      attribute: [
+        { name: TABLE_KEYS.partition, type: "S" },
+        { name: TABLE_KEYS.sort, type: "S" },
+      ],
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true },
+      ttl: { attributeName: TABLE_KEYS.ttl, enabled: true },
+    });
+
+    const hashingKey = new SecretsmanagerSecret(this, "hashing-key", {
+      name: naming.name("identity-hashing-key"),
+      description: "HMAC key for identifiers in the identity graph. Rotating it orphans every stored identifier.",
+      recoveryWindowInDays: 30,
+    });
+    const generated = new DataAwsSecretsmanagerRandomPassword(this, "hashing-key-value", { passwordLength: 64, excludePunctuation: true });
+    new SecretsmanagerSecretVersion(this, "hashing-key-version", {
+      secretId: hashingKey.id,
+      secretString: generated.randomPassword,
+      // The data source draws a new value on every plan; only the first one is ever stored.
+      lifecycle: { ignoreChanges: ["secret_string"] },
+    });
+
+    this.events = new EventQueue(this, "events", {
+      name: naming.name("identity-events"),
+      eventBusName: props.events.bus.name,
+      eventPattern: { source: [props.events.sourceName], "detail-type": [...IDENTITY_TOPIC_NAMES] },
+      consumerTimeoutSeconds: settings.resolverTimeoutSeconds,
+      batchWindowSeconds: settings.batchWindowSeconds,
+      oldestMessageAlarmSeconds: settings.oldestEventAlarmSeconds,
+    });
+
+    const identitySettings: IdentitySettings = {
+      defaultPhoneRegion: settings.defaultPhoneRegion,
+      attributeKeys: settings.attributeKeys,
+      probabilistic: settings.probabilistic,
+    };
+    const common = {
+      TABLE_NAME: this.table.name,
+      HMAC_KEY_SECRET_ARN: hashingKey.arn,
+      IDENTITY_SETTINGS: JSON.stringify(identitySettings),
+    };
+    const readHashingKey = { sid: "ReadHashingKey", actions: ["secretsmanager:GetSecretValue"], resources: [hashingKey.arn] };
+
+    this.resolver = new NodejsFunction(this, "resolver", {
+      entry: "identity-resolver",
+      functionName: naming.name("identity-resolver"),
+      description: "Resolves Genesys conversation events to customer profiles and writes the reference back",
+      timeoutSeconds: settings.resolverTimeoutSeconds,
+      memoryMb: 512,
+      logRetentionDays: props.logRetentionDays,
+      environment: {
+        ...common,
+        GENESYS_REGION: props.genesysRegion,
+        GENESYS_CREDENTIALS_SECRET_ARN: props.genesysCredentialsSecretArn,
+        DEAD_LETTER_QUEUE_URL: this.events.deadLetterQueue.url,
+        // Every concurrent invocation has its own token bucket: together they stay under the limit.
+        WRITE_BACK_REQUESTS_PER_MINUTE: String(Math.max(1, Math.floor(settings.writeBackRequestsPerMinute / settings.maxConcurrency))),
+      },
+      statements: [
+        {
+          sid: "IdentityGraph",
+          actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:Query"],
+          resources: [this.table.arn],
+        },
+        { sid: "ReadSecrets", actions: ["secretsmanager:GetSecretValue"], resources: [hashingKey.arn, props.genesysCredentialsSecretArn] },
+        {
+          sid: "ConsumeEvents",
+          actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
+          resources: [this.events.queue.arn],
+        },
+        { sid: "DeadLetterInvalidEvents", actions: ["sqs:SendMessage"], resources: [this.events.deadLetterQueue.arn] },
+      ],
+    });
+    new LambdaEventSourceMapping(this, "resolver-events", {
+      eventSourceArn: this.events.queue.arn,
+      functionName: this.resolver.function.arn,
+      batchSize: 10,
+      maximumBatchingWindowInSeconds: settings.batchWindowSeconds,
+      functionResponseTypes: ["ReportBatchItemFailures"],
+      scalingConfig: { maximumConcurrency: settings.maxConcurrency },
+      dependsOn: [this.resolver.policy],
+    });
+
+    this.eraser = new NodejsFunction(this, "eraser", {
+      entry: "identity-erase",
+      functionName: naming.name("identity-erase"),
+      description: 'GDPR erasure: invoke with {"email": ...} or {"phone": ...}',
+      timeoutSeconds: 60,
+      memoryMb: 256,
+      logRetentionDays: props.logRetentionDays,
+      environment: common,
+      statements: [
+        {
+          sid: "EraseFromIdentityGraph",
+          actions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"],
+          resources: [this.table.arn],
+        },
+        readHashingKey,
+      ],
+    });
+  }
+}
