@@ -4,6 +4,7 @@
  *   - each Lambda bundle's size and cold `require` time
  *   - embedded email classification latency (p50/p99) and throughput through the Lambda core
  *   - cross-validated accuracy of the embedded classifiers
+ *   - identity resolver throughput and DynamoDB requests per event, per path, against dynalite
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -15,7 +16,11 @@ import { readCorpus } from "../functions/shared/text-classifier/corpus";
 import { crossValidate } from "../functions/shared/text-classifier/evaluate";
 import { softmaxClassifier, trainSoftmax } from "../functions/shared/text-classifier/model";
 import { corpusPath } from "../functions/shared/text-classifier/train-corpus";
+import { resolveEvent } from "../functions/shared/identity/resolve";
+import { DEFAULT_IDENTITY_SETTINGS } from "../functions/shared/identity/settings";
+import { attributesEvent, customerStart } from "./sample-identity-events";
 import { localEmailClassifier } from "./local-classifier";
+import { startLocalIdentityStore } from "./local-identity-store";
 
 const ROOT = join(__dirname, "..");
 const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
@@ -92,12 +97,61 @@ function accuracyFigures(): void {
   }
 }
 
+async function identityFigures(count = 200): Promise<void> {
+  console.log(`\nidentity resolver against dynalite (embedded DynamoDB), ${count} events per path`);
+  const local = await startLocalIdentityStore();
+  const settings = DEFAULT_IDENTITY_SETTINGS;
+  const resolve = (event: unknown) => resolveEvent(event, { store: local.store, hasher: local.hasher, settings });
+  const email = (i: number) => `customer${i}@example.com`;
+  const phone = (i: number) => `+1202555${String(1000 + i).slice(-4)}`;
+  const paths: Array<[string, (i: number) => unknown, ((i: number) => Promise<unknown>)?]> = [
+    ["new customer (created)", (i) => customerStart(`new-${i}`, `conv-new-${i}`, "p", { mediaType: "EMAIL", addressFrom: email(i) })],
+    ["known customer, new conversation (matched)", (i) => customerStart(`again-${i}`, `conv-again-${i}`, "p", { mediaType: "EMAIL", addressFrom: email(i) })],
+    ["known customer, same conversation (matched)", (i) => attributesEvent(`attr-${i}`, `conv-again-${i}`, "p", { email: email(i) })],
+    ["redelivered event (duplicate)", (i) => attributesEvent(`attr-${i}`, `conv-again-${i}`, "p", { email: email(i) })],
+    [
+      "two known profiles in one event (merged)",
+      (i) => attributesEvent(`both-${i}`, `conv-both-${i}`, "p", { email: email(i), phone: phone(i) }),
+      (i) => resolve(customerStart(`call-${i}`, `conv-call-${i}`, "p", { mediaType: "VOICE", ani: phone(i) })),
+    ],
+    ["device + IP of a known visitor (probabilistic)", (i) => attributesEvent(`fp2-${i}`, `conv-fp2-${i}`, "p", { deviceFingerprint: `fp-${i}`, ipAddress: `198.51.100.${i % 250}` }),
+      (i) => resolve(attributesEvent(`fp1-${i}`, `conv-fp1-${i}`, "p", { deviceFingerprint: `fp-${i}`, ipAddress: `198.51.100.${i % 250}` }))],
+  ];
+  try {
+    for (const [name, event, prepare] of paths) {
+      if (prepare) for (let i = 0; i < count; i++) await prepare(i);
+      const roundTrips: number[] = [];
+      const actions = new Set<string>();
+      const started = performance.now();
+      for (let i = 0; i < count; i++) {
+        const resolution = await resolve(event(i));
+        roundTrips.push(resolution.roundTrips);
+        actions.add(`${resolution.action}/${resolution.tier ?? "-"}`);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const trips = [...new Set(roundTrips)].sort().join(" or ");
+      row(name, `${Math.round(count / seconds)} events/s, ${trips} DynamoDB requests/event (${[...actions].join(", ")})`);
+    }
+  } finally {
+    await local.close();
+  }
+}
+
+const SECTIONS: Record<string, () => unknown> = {
+  synth: synthFigures,
+  bundles: bundleFigures,
+  classify: classificationFigures,
+  accuracy: accuracyFigures,
+  identity: identityFigures,
+};
+
+/** `npm run bench` runs every section; `npm run bench -- identity bundles` only those. */
 async function main(): Promise<void> {
+  const chosen = process.argv.slice(2);
+  const unknown = chosen.filter((s) => !(s in SECTIONS));
+  if (unknown.length) throw new Error(`unknown bench section(s) ${unknown.join(", ")}; choose from ${Object.keys(SECTIONS).join(", ")}`);
   console.log(`bench on node ${process.version}, ${process.platform}/${process.arch}`);
-  synthFigures();
-  bundleFigures();
-  await classificationFigures();
-  accuracyFigures();
+  for (const [name, run] of Object.entries(SECTIONS)) if (chosen.length === 0 || chosen.includes(name)) await run();
 }
 
 main().catch((error: unknown) => {

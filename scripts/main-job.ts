@@ -5,7 +5,8 @@
  * the sample inputs in samples/.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const ROOT = join(__dirname, "..");
@@ -29,4 +30,9 @@ step("corpora", "npx", ["tsx", "scripts/corpus-check.ts"]);
 step("synthesize every environment", "npx", ["tsx", "main.ts"]);
 step("genesyscloud schema conformance", "npx", ["tsx", "scripts/check-genesys-schema.ts", "cdktf.out"]);
 step("email intent routing, local runner on samples/emails.jsonl", "npx", ["tsx", "scripts/classify.ts"], readFileSync(join(ROOT, "samples", "emails.jsonl"), "utf8"));
+const graph = mkdtempSync(join(tmpdir(), "identity-graph-"));
+step("identity graph, local runner on samples/identity/conversations.jsonl", "npx", ["tsx", "scripts/identity.ts", "replay", "samples/identity/conversations.jsonl", "--store", graph]);
+step("identity graph, erase a customer", "npx", ["tsx", "scripts/identity.ts", "erase", "--email", "jane.doe@example.com", "--store", graph]);
+step("identity graph, the erased customer returns", "npx", ["tsx", "scripts/identity.ts", "replay", "samples/identity/returning-customer.jsonl", "--store", graph]);
+rmSync(graph, { recursive: true, force: true });
 console.log("\nDone: cdktf.out/stacks/<env>/cdk.tf.json written for every environment in config/environments/.");

@@ -5,7 +5,7 @@ import { resolveEvent } from "../../../functions/shared/identity/resolve";
 import { DEFAULT_IDENTITY_SETTINGS } from "../../../functions/shared/identity/settings";
 import { LocalIdentityStore, startLocalIdentityStore } from "../../../scripts/local-identity-store";
 import { GenesysFake, startGenesysFake } from "../../support/genesys-fake";
-import { attributesEvent, customerStart } from "../../support/identity-events";
+import { attributesEvent, customerStart } from "../../../scripts/sample-identity-events";
 
 const CONTEXT = {} as Context;
 const record = (messageId: string, body: unknown): SQSRecord =>

@@ -1,0 +1,125 @@
+import { Block, onlyResource, resourcesOf, shipped, synthesize, variant } from "../support/synth";
+
+const json = (text: unknown) => JSON.parse(text as string) as Record<string, unknown>;
+
+describe("identity graph stack", () => {
+  const stack = shipped("dev");
+  const queues = () => resourcesOf(stack, "aws_sqs_queue");
+  const queueNamed = (name: string) => queues().find((q) => q.name === name)!;
+
+  it("streams the identity topics through one Genesys EventBridge integration to the partner bus", () => {
+    const integration = resourcesOf(stack, "genesyscloud_integration").find((i) => i.integration_type === "amazon-eventbridge-source")!;
+    expect(integration.intended_state).toBe("ENABLED");
+    expect(json((integration.config as Block).properties)).toEqual({
+      awsAccountId: "111111111111",
+      awsAccountRegion: "us-east-1",
+      eventSourceSuffix: "gcx-dev-events",
+      eventFilter: [
+        "v2.detail.events.conversation.{id}.attributes",
+        "v2.detail.events.conversation.{id}.contact",
+        "v2.detail.events.conversation.{id}.customer.start",
+      ],
+    });
+    const bus = onlyResource(stack, "aws_cloudwatch_event_bus");
+    expect(bus.name).toMatch(/^aws\.partner\/genesys\.com\/cloud\/\$\{data\.genesyscloud_organizations_me\.[^}]+\.id\}\/gcx-dev-events$/);
+    expect(bus.event_source_name).toBe(bus.name);
+    expect(bus.depends_on).toEqual([expect.stringMatching(/^genesyscloud_integration\./)]);
+  });
+
+  it("routes only identity topics from that source to an encrypted queue with a longer-lived dead-letter queue", () => {
+    const rule = onlyResource(stack, "aws_cloudwatch_event_rule");
+    expect(json(rule.event_pattern)).toEqual({
+      source: [expect.stringMatching(/^aws\.partner\/genesys\.com\/cloud\//)],
+      "detail-type": [
+        "v2.detail.events.conversation.{id}.customer.start",
+        "v2.detail.events.conversation.{id}.attributes",
+        "v2.detail.events.conversation.{id}.contact",
+      ],
+    });
+    const queue = queueNamed("gcx-dev-identity-events");
+    const dlq = queueNamed("gcx-dev-identity-events-dlq");
+    expect(queue.sqs_managed_sse_enabled).toBe(true);
+    expect(dlq.sqs_managed_sse_enabled).toBe(true);
+    expect(json(queue.redrive_policy)).toEqual({ deadLetterTargetArn: expect.stringContaining("aws_sqs_queue."), maxReceiveCount: 5 });
+    expect(dlq.message_retention_seconds as number).toBeGreaterThan(queue.message_retention_seconds as number);
+    const target = onlyResource(stack, "aws_cloudwatch_event_target");
+    expect(target).not.toHaveProperty("role_arn");
+    expect((target.dead_letter_config as Block).arn).toContain("aws_sqs_queue.");
+    for (const policy of resourcesOf(stack, "aws_sqs_queue_policy")) {
+      expect(json(policy.policy).Statement).toEqual([
+        expect.objectContaining({ Principal: { Service: "events.amazonaws.com" }, Action: ["sqs:SendMessage"], Condition: { ArnEquals: { "aws:SourceArn": expect.stringContaining("aws_cloudwatch_event_rule.") } } }),
+      ]);
+    }
+  });
+
+  it("feeds the resolver in batches of 10 with partial failures, a batching window and capped concurrency", () => {
+    const mapping = onlyResource(stack, "aws_lambda_event_source_mapping");
+    expect(mapping).toMatchObject({
+      batch_size: 10,
+      maximum_batching_window_in_seconds: 2,
+      function_response_types: ["ReportBatchItemFailures"],
+      scaling_config: { maximum_concurrency: 5 },
+    });
+    const resolver = resourcesOf(stack, "aws_lambda_function").find((f) => f.function_name === "gcx-dev-identity-resolver")!;
+    expect(queueNamed("gcx-dev-identity-events").visibility_timeout_seconds as number).toBeGreaterThanOrEqual(6 * (resolver.timeout as number));
+    const variables = (resolver.environment as { variables: Record<string, string> }).variables;
+    expect(variables.WRITE_BACK_REQUESTS_PER_MINUTE).toBe("48");
+    expect(Object.keys(variables).sort()).toEqual(
+      ["DEAD_LETTER_QUEUE_URL", "GENESYS_CREDENTIALS_SECRET_ARN", "GENESYS_REGION", "HMAC_KEY_SECRET_ARN", "IDENTITY_SETTINGS", "NODE_OPTIONS", "POWERTOOLS_SERVICE_NAME", "TABLE_NAME", "WRITE_BACK_REQUESTS_PER_MINUTE"].sort(),
+    );
+  });
+
+  it("alarms on dead letters and on the age of the oldest event", () => {
+    const alarms = resourcesOf(stack, "aws_cloudwatch_metric_alarm").map((a) => [a.metric_name, a.threshold]);
+    expect(alarms).toEqual(expect.arrayContaining([["ApproximateNumberOfMessagesVisible", 0], ["ApproximateAgeOfOldestMessage", 300]]));
+  });
+
+  it("keeps the graph in an on-demand table with point-in-time recovery, encryption and TTL", () => {
+    expect(onlyResource(stack, "aws_dynamodb_table")).toMatchObject({
+      billing_mode: "PAY_PER_REQUEST",
+      hash_key: "pk",
+      range_key: "sk",
+      point_in_time_recovery: { enabled: true },
+      server_side_encryption: { enabled: true },
+      ttl: { attribute_name: "expiresAt", enabled: true },
+    });
+  });
+
+  it("generates the hashing key once, in Secrets Manager", () => {
+    const versions = resourcesOf(stack, "aws_secretsmanager_secret_version");
+    const hashingKey = versions.find((v) => (v.secret_string as string).includes("data.aws_secretsmanager_random_password."))!;
+    expect(hashingKey.lifecycle).toEqual({ ignore_changes: ["secret_string"] });
+  });
+
+  it("creates a client-credentials OAuth client with a least-privilege role and keeps its secret in Secrets Manager", () => {
+    expect(onlyResource(stack, "genesyscloud_oauth_client")).toMatchObject({ authorized_grant_type: "CLIENT-CREDENTIALS", expose_client_secret: true });
+    expect(onlyResource(stack, "genesyscloud_auth_role").permission_policies).toEqual([
+      { domain: "conversation", entity_name: "participant", action_set: ["attributesEdit"] },
+    ]);
+    const credentials = resourcesOf(stack, "aws_secretsmanager_secret_version").find((v) => (v.secret_string as string).includes("client_secret"))!;
+    expect(credentials.secret_string).toMatch(/^\$\{jsonencode\(\{"clientId" = genesyscloud_oauth_client\.[^.]+\.id, "clientSecret" = genesyscloud_oauth_client\.[^.]+\.client_secret\}\)\}$/);
+  });
+
+  it("uses an existing OAuth client secret when the environment names one", () => {
+    const arn = "arn:aws:secretsmanager:us-east-1:111111111111:secret:genesys-api-AbCdEf";
+    const withSecret = synthesize(variant("dev", (raw) => (raw.genesys.apiClientSecretArn = arn)));
+    expect(resourcesOf(withSecret, "genesyscloud_oauth_client")).toHaveLength(0);
+    const resolver = resourcesOf(withSecret, "aws_lambda_function").find((f) => f.function_name === "gcx-dev-identity-resolver")!;
+    expect((resolver.environment as { variables: Record<string, string> }).variables.GENESYS_CREDENTIALS_SECRET_ARN).toBe(arn);
+  });
+
+  it("lets the resolver touch only its table, its secrets and its queues", () => {
+    const policy = resourcesOf(stack, "aws_iam_role_policy").find((p) => (p.role as string).includes("identity-graph_resolver_role"))!;
+    const statements = json(policy.policy).Statement as Array<{ Sid: string; Action: string[]; Resource: string[] }>;
+    expect(statements.map((s) => s.Sid)).toEqual(["OwnLogGroup", "IdentityGraph", "ReadSecrets", "ConsumeEvents", "DeadLetterInvalidEvents"]);
+    expect(statements.find((s) => s.Sid === "IdentityGraph")!.Resource).toEqual([expect.stringMatching(/^\$\{aws_dynamodb_table\.[^}]+\.arn\}$/)]);
+    expect(statements.find((s) => s.Sid === "IdentityGraph")!.Action).not.toContain("dynamodb:Scan");
+  });
+
+  it("leaves the event stream out when no capability needs it", () => {
+    const off = synthesize(variant("dev", (raw) => (raw.identityGraph.enabled = false)));
+    expect(resourcesOf(off, "aws_cloudwatch_event_bus")).toHaveLength(0);
+    expect(resourcesOf(off, "genesyscloud_oauth_client")).toHaveLength(0);
+    expect(resourcesOf(off, "aws_dynamodb_table")).toHaveLength(0);
+  });
+});
