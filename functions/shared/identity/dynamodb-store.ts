@@ -7,8 +7,10 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
   ScanCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { STRONG_TYPES, typeOfKey } from "./identifiers";
 import { Commit, ConflictError, EventOutcome, IdentityStore, Lookup, Owner, ProfileContents, Tier, WriteBackState } from "./store";
 
 /**
@@ -92,12 +94,14 @@ export class DynamoIdentityStore implements IdentityStore {
     } while (start);
     const head = items.find((i) => i.sk === "PROFILE");
     if (items.length === 0 || head?.mergedInto) return undefined;
+    const identifierKeys = items.filter((i) => (i.sk as string).startsWith("ID#")).map((i) => (i.sk as string).slice(3));
     return {
       profileId,
+      // The tier follows the identifiers held: a profile that gained an email is deterministic now.
+      tier: identifierKeys.some((key) => STRONG_TYPES.includes(typeOfKey(key))) ? "deterministic" : ((head?.tier as Tier | undefined) ?? "anonymous"),
       // A head can be missing if a crash came between claiming keys and the final write.
-      tier: (head?.tier as Tier | undefined) ?? "anonymous",
       createdAt: (head?.createdAt as string | undefined) ?? "",
-      identifierKeys: items.filter((i) => (i.sk as string).startsWith("ID#")).map((i) => (i.sk as string).slice(3)),
+      identifierKeys,
       conversations: items
         .filter((i) => (i.sk as string).startsWith("CONV#"))
         .map((i) => ({ conversationId: (i.sk as string).slice(5), participantId: i.participantId as string | undefined })),
@@ -106,37 +110,55 @@ export class DynamoIdentityStore implements IdentityStore {
 
   async commit(commit: Commit): Promise<number> {
     const p = commit.profileId;
-    const conversationOwner = { profileId: p, tier: commit.conversation.tier, confidence: commit.conversation.confidence };
-    const ownerItem = (key: string) => ({ ...owner(key), ...(key === commit.conversation.key ? conversationOwner : { profileId: p }) });
+    const { conversation } = commit;
+    const ownerItem = (key: string) => ({
+      ...owner(key),
+      profileId: p,
+      ...(key === conversation.key ? { tier: conversation.tier, confidence: conversation.confidence } : {}),
+    });
     let requests = 0;
 
-    // 1. Ownership first, one conditional write per key: the only step that can lose a race.
-    const claims = commit.claim.map((key) =>
-      this.conditionalPut(ownerItem(key), "attribute_not_exists(pk) OR profileId = :p", { ":p": p }, `${key.split("#")[0]} identifier claimed concurrently`),
-    );
-    const moves = commit.merge.flatMap((loser) =>
-      loser.identifierKeys.map((key) =>
-        this.conditionalPut(ownerItem(key), "profileId = :loser", { ":loser": loser.profileId }, "a merged profile changed concurrently"),
+    // 1. Ownership first, one conditional write per key: the only step that can lose a race. A lost
+    //    race undoes this commit's other claims, so no half-claimed profile is left behind.
+    const claimed: string[] = [];
+    const claims = commit.claim.map(async (key) => {
+      await this.conditionalPut(ownerItem(key), "attribute_not_exists(pk) OR profileId = :p", { ":p": p }, `${key.split("#")[0]} identifier claimed concurrently`);
+      claimed.push(key);
+    });
+    const moved = new Set<string>();
+    const updates = [
+      ...(conversation.refresh ? [this.reassign(conversation.key, p, p, commit)] : []),
+      ...commit.merge.flatMap((loser) =>
+        loser.identifierKeys.map(async (key) => {
+          if (await this.reassign(key, loser.profileId, p, commit)) moved.add(key);
+        }),
       ),
-    );
-    requests += claims.length + moves.length;
-    const outcomes = await Promise.allSettled([...claims, ...moves]);
+    ];
+    requests += claims.length + updates.length;
+    const outcomes = await Promise.allSettled([...claims, ...updates]);
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
-    if (failure) throw failure.reason;
+    if (failure) {
+      await Promise.allSettled(
+        claimed.map((key) =>
+          this.db.send(new DeleteCommand({ TableName: this.tableName, Key: owner(key), ConditionExpression: "profileId = :p", ExpressionAttributeValues: { ":p": p } })),
+        ),
+      );
+      throw failure.reason;
+    }
 
     // 2. Everything derived from ownership, then the event marker: a crash before this point is
     //    finished by the event's redelivery, which finds the keys already owned.
     const writes: Array<Record<string, unknown>> = [];
     const put = (Item: Item) => writes.push({ PutRequest: { Item } });
     if (commit.newProfile) put({ ...profile(p), ...commit.newProfile });
-    for (const key of [...commit.claim, ...commit.observe]) put(reverse(p, key));
+    for (const key of new Set([...commit.claim, ...commit.keep, ...commit.observe])) put(reverse(p, key));
     for (const key of commit.observe) put({ ...owner(key), profileId: p });
     const movedConversations = new Set<string>();
     for (const loser of commit.merge) {
       put({ ...profile(loser.profileId), tier: loser.tier, createdAt: loser.createdAt, mergedInto: p });
       for (const key of loser.identifierKeys) {
         writes.push({ DeleteRequest: { Key: reverse(loser.profileId, key) } });
-        put(reverse(p, key));
+        if (moved.has(key)) put(reverse(p, key));
       }
       for (const c of loser.conversations) {
         movedConversations.add(c.conversationId);
@@ -144,11 +166,42 @@ export class DynamoIdentityStore implements IdentityStore {
         put({ ...link(p, c.conversationId), participantId: c.participantId });
       }
     }
-    if (!movedConversations.has(commit.conversation.conversationId)) {
-      put({ ...link(p, commit.conversation.conversationId), participantId: commit.conversation.participantId });
+    if (!movedConversations.has(conversation.conversationId)) {
+      put({ ...link(p, conversation.conversationId), participantId: conversation.participantId });
     }
     put({ ...event(commit.eventId), outcome: commit.outcome, [TABLE_KEYS.ttl]: this.expiry() });
     return requests + (await this.batchWrite(writes));
+  }
+
+  /**
+   * Moves one key's ownership from `from` to `to` (or, when they are equal, rewrites the event's
+   * conversation resolution), keeping what the owner entry records otherwise. Returns false when
+   * `from` did not own the key after all (a stale index entry): nothing to move.
+   */
+  private async reassign(key: string, from: string, to: string, commit: Commit): Promise<boolean> {
+    const isConversation = key === commit.conversation.key;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: owner(key),
+          UpdateExpression: isConversation ? "SET profileId = :to, tier = :tier, confidence = :confidence" : "SET profileId = :to",
+          ConditionExpression: "profileId = :from",
+          ExpressionAttributeValues: {
+            ":to": to,
+            ":from": from,
+            ...(isConversation ? { ":tier": commit.conversation.tier, ":confidence": commit.conversation.confidence } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException || (error as Error).name === "ConditionalCheckFailedException")) throw error;
+      if (from === to) throw new ConflictError("the conversation moved to another profile concurrently");
+      const current = await this.ownerOf(key);
+      if (current?.profileId === from) throw new ConflictError("a merged profile changed concurrently");
+      return current?.profileId === to;
+    }
   }
 
   private async conditionalPut(Item: Item, ConditionExpression: string, values: Record<string, unknown>, conflict: string): Promise<void> {

@@ -6,6 +6,12 @@ export const DETERMINISTIC_TYPES = ["ext", "crm", "email", "phone", "session", "
 export const PROBABILISTIC_TYPES = ["fp", "ip"] as const;
 export type IdentifierType = (typeof DETERMINISTIC_TYPES)[number] | (typeof PROBABILISTIC_TYPES)[number];
 
+/** Deterministic identifiers of a person (every deterministic type but the conversation). */
+export const STRONG_TYPES: readonly IdentifierType[] = ["ext", "crm", "email", "phone", "session"];
+
+/** The type part of a stored key `<type>#<hmac>`. */
+export const typeOfKey = (key: string) => key.slice(0, key.indexOf("#")) as IdentifierType;
+
 /** Identifiers that name a person (what erasure suppresses); `conv` only names a conversation. */
 export const PERSONAL_TYPES: readonly IdentifierType[] = ["ext", "crm", "email", "phone", "session", "fp", "ip"];
 

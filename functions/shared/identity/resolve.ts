@@ -1,5 +1,5 @@
 import { Envelope, extractIdentifiers, IDENTITY_TOPIC_NAMES, IDENTITY_TOPICS, parseEnvelope } from "./events";
-import { DETERMINISTIC_TYPES, Identifier, IdentifierHasher, IdentifierType, PERSONAL_TYPES, PROBABILISTIC_TYPES } from "./identifiers";
+import { DETERMINISTIC_TYPES, Identifier, IdentifierHasher, IdentifierType, PERSONAL_TYPES, PROBABILISTIC_TYPES, STRONG_TYPES } from "./identifiers";
 import { IdentitySettings, WRITE_BACK_KEYS } from "./settings";
 import { ConflictError, EventOutcome, IdentityStore, Lookup, ProfileContents, Tier, WriteBackState } from "./store";
 
@@ -27,7 +27,7 @@ export interface Resolution extends EventOutcome {
 const TIER_RANK: Record<Tier, number> = { deterministic: 2, probabilistic: 1, anonymous: 0 };
 const isDeterministic = (id: Identifier) => (DETERMINISTIC_TYPES as readonly string[]).includes(id.type);
 const isProbabilistic = (id: Identifier) => (PROBABILISTIC_TYPES as readonly string[]).includes(id.type);
-const isStrong = (id: Identifier) => isDeterministic(id) && id.type !== "conv";
+const isStrong = (id: Identifier) => STRONG_TYPES.includes(id.type);
 
 function desiredWriteBack(outcome: EventOutcome, participantId: string | undefined, previous: WriteBackState | undefined): WriteBackState | undefined {
   if (!participantId || !outcome.profileId || !outcome.tier) return undefined;
@@ -106,62 +106,77 @@ export async function resolveEvent(candidate: unknown, deps: ResolverDependencie
       const [best] = [...scores].sort(([, a], [, b]) => b - a);
       return best && best[1] >= deps.settings.probabilistic.threshold ? { profileId: best[0], score: Math.min(1, Math.round(best[1] * 100) / 100) } : undefined;
     };
-    const contentsOf = async (ids: readonly string[]): Promise<ProfileContents[]> => {
-      const found = await Promise.all(ids.map((id) => store.profileContents(id)));
-      roundTrips += ids.length;
-      if (found.some((c) => !c)) throw new ConflictError("a profile changed while it was being merged");
-      return found as ProfileContents[];
-    };
+    /** What a profile holds, plus any of this event's keys it owns that its index lacks. */
+    const contentsOf = (ids: readonly string[]): Promise<ProfileContents[]> =>
+      Promise.all(
+        ids.map(async (profileId) => {
+          const owned = usable.filter((id) => lookup.owners.get(id.key)?.profileId === profileId).map((id) => id.key);
+          let contents = await store.profileContents(profileId);
+          roundTrips++;
+          if (!contents) {
+            // Merged away since the lookup (resolve again), or keys claimed by a commit that was cut
+            // off before writing anything else: an empty profile that owns them.
+            const owners = await Promise.all(owned.map((key) => store.ownerOf(key)));
+            roundTrips += owned.length;
+            if (!owners.some((o) => o?.profileId === profileId)) throw new ConflictError("a profile was merged away meanwhile");
+            contents = { profileId, tier: "anonymous", createdAt: "", identifierKeys: [], conversations: [] };
+          }
+          return { ...contents, identifierKeys: [...new Set([...contents.identifierKeys, ...owned])] };
+        }),
+      );
 
-    let profileId: string;
     let outcome: EventOutcome;
-    let newProfile: { tier: Tier; createdAt: string } | undefined;
-    let merge: ProfileContents[] = [];
-    const probable = strong.length === 0 ? bestProbabilisticMatch() : undefined;
-    const viaConversation = lookup.owners.get(conversation.key);
-
-    if (owners.length === 0 && probable) {
-      profileId = probable.profileId;
-      outcome = { action: "matched", profileId, tier: "probabilistic", confidence: probable.score };
-    } else if (owners.length === 0) {
-      profileId = (deps.newProfileId ?? (() => crypto.randomUUID()))();
-      const tier: Tier = strong.length ? "deterministic" : "anonymous";
-      newProfile = { tier, createdAt: (deps.now ?? (() => new Date()))().toISOString() };
-      outcome = { action: "created", profileId, tier, confidence: strong.length ? 1 : 0 };
-    } else if (owners.length === 1 && probable && probable.profileId !== owners[0] && viaConversation?.tier === "anonymous") {
-      // The conversation's placeholder profile is anonymous: fold it into the probable match.
-      // Probabilistic evidence never merges two profiles that carry deterministic identifiers.
-      profileId = probable.profileId;
-      merge = await contentsOf(owners);
-      outcome = { action: "matched", profileId, tier: "probabilistic", confidence: probable.score };
-    } else if (owners.length === 1) {
-      profileId = owners[0]!;
-      const tier: Tier = strong.length ? "deterministic" : (viaConversation?.tier ?? "anonymous");
-      outcome = { action: "matched", profileId, tier, confidence: strong.length ? 1 : (viaConversation?.confidence ?? 0) };
-    } else {
-      const contents = await contentsOf(owners);
-      const survivor = survivorOf(contents);
-      profileId = survivor.profileId;
-      merge = contents.filter((c) => c.profileId !== profileId);
-      outcome = { action: "merged", profileId, tier: "deterministic", confidence: 1 };
-    }
-
-    const movedKeys = new Set(merge.flatMap((m) => m.identifierKeys));
-    const conversationChanged =
-      viaConversation?.profileId === profileId && (viaConversation.tier !== outcome.tier || viaConversation.confidence !== outcome.confidence);
-    const claim = deterministic
-      .filter((id) => (!lookup.owners.has(id.key) || (id === conversation && conversationChanged)) && !movedKeys.has(id.key))
-      .map((id) => id.key);
     try {
+      let profileId: string;
+      let newProfile: { tier: Tier; createdAt: string } | undefined;
+      let merge: ProfileContents[] = [];
+      const probable = strong.length === 0 ? bestProbabilisticMatch() : undefined;
+      const viaConversation = lookup.owners.get(conversation.key);
+
+      if (owners.length === 0 && probable) {
+        profileId = probable.profileId;
+        outcome = { action: "matched", profileId, tier: "probabilistic", confidence: probable.score };
+      } else if (owners.length === 0) {
+        profileId = (deps.newProfileId ?? (() => crypto.randomUUID()))();
+        const tier: Tier = strong.length ? "deterministic" : "anonymous";
+        newProfile = { tier, createdAt: (deps.now ?? (() => new Date()))().toISOString() };
+        outcome = { action: "created", profileId, tier, confidence: strong.length ? 1 : 0 };
+      } else if (owners.length === 1 && probable && probable.profileId !== owners[0] && viaConversation?.tier === "anonymous") {
+        // The conversation's placeholder profile is anonymous: fold it into the probable match.
+        // Probabilistic evidence never merges two profiles that carry deterministic identifiers.
+        profileId = probable.profileId;
+        merge = await contentsOf(owners);
+        outcome = { action: "matched", profileId, tier: "probabilistic", confidence: probable.score };
+      } else if (owners.length === 1) {
+        profileId = owners[0]!;
+        const tier: Tier = strong.length ? "deterministic" : (viaConversation?.tier ?? "anonymous");
+        outcome = { action: "matched", profileId, tier, confidence: strong.length ? 1 : (viaConversation?.confidence ?? 0) };
+      } else {
+        const contents = await contentsOf(owners);
+        const survivor = survivorOf(contents);
+        profileId = survivor.profileId;
+        merge = contents.filter((c) => c.profileId !== profileId);
+        outcome = { action: "merged", profileId, tier: "deterministic", confidence: 1 };
+      }
+
+      const movedKeys = new Set(merge.flatMap((m) => m.identifierKeys));
       roundTrips += await store.commit({
         eventId,
         outcome,
         profileId,
         newProfile,
-        claim,
+        claim: deterministic.filter((id) => !lookup.owners.has(id.key) && !movedKeys.has(id.key)).map((id) => id.key),
+        keep: usable.filter((id) => lookup.owners.get(id.key)?.profileId === profileId).map((id) => id.key),
         observe: probabilistic.map((id) => id.key).filter((key) => !movedKeys.has(key)),
         merge,
-        conversation: { conversationId, key: conversation.key, participantId, tier: outcome.tier!, confidence: outcome.confidence ?? 0 },
+        conversation: {
+          conversationId,
+          key: conversation.key,
+          participantId,
+          tier: outcome.tier!,
+          confidence: outcome.confidence ?? 0,
+          refresh: viaConversation?.profileId === profileId && (viaConversation.tier !== outcome.tier || viaConversation.confidence !== outcome.confidence),
+        },
       });
     } catch (error) {
       if (error instanceof ConflictError && attempt < maxAttempts) continue;

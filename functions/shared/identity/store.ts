@@ -53,12 +53,17 @@ export interface Commit {
    * event is resolved again and finds the other owner (a match, or a merge).
    */
   readonly claim: readonly string[];
+  /** Keys of the event the profile already owns; their index entries are rewritten (healing an interrupted commit). */
+  readonly keep: readonly string[];
   /** Probabilistic keys (device fingerprint, IP): the latest profile seen with them. */
   readonly observe: readonly string[];
   /** Profiles folded into `profileId`, with everything they hold. */
   readonly merge: readonly ProfileContents[];
-  /** The event's conversation; its owner entry carries how that conversation's customer was resolved. */
-  readonly conversation: { conversationId: string; key: string; participantId?: string; tier: Tier; confidence: number };
+  /**
+   * The event's conversation; its owner entry carries how that conversation's customer was resolved.
+   * `refresh`: the profile already owns it, but the resolution changed.
+   */
+  readonly conversation: { conversationId: string; key: string; participantId?: string; tier: Tier; confidence: number; refresh: boolean };
 }
 
 /** A concurrent writer changed what this commit was based on: resolve again. */
