@@ -1,7 +1,8 @@
-/** Real-shaped Genesys EventBridge envelopes for identity tests. */
+/** Real-shaped Genesys EventBridge envelopes, for tests and the benchmark (the shape of samples/identity/). */
 export const SOURCE = "aws.partner/genesys.com/cloud/3f0c6a3e-0000-4a51-9c1d-6a9b8f2e1d10/gcx-test";
 
-function envelope(id: string, topic: string, eventBody: Record<string, unknown>) {
+/** An envelope for `v2.detail.events.conversation.{id}.<topic>`. */
+export function conversationEvent(id: string, topic: string, eventBody: Record<string, unknown>) {
   const conversationId = eventBody.conversationId as string;
   return {
     version: "0",
@@ -23,9 +24,9 @@ function envelope(id: string, topic: string, eventBody: Record<string, unknown>)
 }
 
 export function customerStart(id: string, conversationId: string, participantId: string, fields: Record<string, unknown>) {
-  return envelope(id, "customer.start", { conversationId, participantId, direction: "INBOUND", ...fields });
+  return conversationEvent(id, "customer.start", { conversationId, participantId, direction: "INBOUND", ...fields });
 }
 
-export function attributesEvent(id: string, conversationId: string, participantId: string, attributes: Record<string, string>) {
-  return envelope(id, "attributes", { conversationId, participantId, attributes });
+export function attributesEvent(id: string, conversationId: string, participantId: string, attributes: Record<string, unknown>) {
+  return conversationEvent(id, "attributes", { conversationId, participantId, attributes });
 }

@@ -5,37 +5,30 @@ import { IdentifierType } from "../../../../functions/shared/identity/identifier
 import { resolveEvent, ResolverDependencies, Resolution } from "../../../../functions/shared/identity/resolve";
 import { DEFAULT_IDENTITY_SETTINGS, IdentitySettings } from "../../../../functions/shared/identity/settings";
 import { LOCAL_TABLE, LocalIdentityStore, startLocalIdentityStore } from "../../../../scripts/local-identity-store";
+import {
+  attributesEvent as sampleAttributesEvent,
+  conversationEvent,
+  customerStart as sampleCustomerStart,
+  SOURCE,
+} from "../../../../scripts/sample-identity-events";
 
-export const SOURCE = "aws.partner/genesys.com/cloud/3f0c6a3e-0000-4a51-9c1d-6a9b8f2e1d10/gcx-test";
+export { SOURCE };
 export const CUSTOMER_START = "v2.detail.events.conversation.{id}.customer.start";
 export const ATTRIBUTES = "v2.detail.events.conversation.{id}.attributes";
 export const CONTACT = "v2.detail.events.conversation.{id}.contact";
 export const SAMPLES = join(__dirname, "..", "..", "..", "..", "samples", "identity");
 
-/** A Genesys EventBridge envelope, shaped like the samples. */
-export function envelope(id: string, detailType: string, eventBody: Record<string, unknown>) {
-  return {
-    version: "0",
-    id,
-    "detail-type": detailType,
-    source: SOURCE,
-    account: "111111111111",
-    time: "2026-11-21T09:00:00Z",
-    region: "us-east-1",
-    resources: [],
-    detail: { topicName: detailType.replace("{id}", String(eventBody.conversationId)), version: "2", eventBody, metadata: { CorrelationId: `c-${id}` } },
-  };
-}
+/** A Genesys EventBridge envelope for a conversation topic, e.g. `customer.start`. */
+export const envelope = (id: string, detailType: string, eventBody: Record<string, unknown>) =>
+  conversationEvent(id, detailType.replace("v2.detail.events.conversation.{id}.", ""), eventBody);
 
 /** A customer.start event; `fields` are eventBody fields (mediaType, ani, addressFrom, ...). */
-export function customerStart(id: string, conversationId: string, fields: Record<string, unknown> = {}, participantId = "p-customer") {
-  return envelope(id, CUSTOMER_START, { eventTime: 1795270000000, conversationId, participantId, provider: "PureCloud", ...fields });
-}
+export const customerStart = (id: string, conversationId: string, fields: Record<string, unknown> = {}, participantId = "p-customer") =>
+  sampleCustomerStart(id, conversationId, participantId, { provider: "PureCloud", ...fields });
 
 /** An attributes event carrying the given participant attributes. */
-export function attributesEvent(id: string, conversationId: string, attributes: Record<string, unknown>, participantId = "p-customer") {
-  return envelope(id, ATTRIBUTES, { eventTime: 1795270000000, conversationId, participantId, attributes });
-}
+export const attributesEvent = (id: string, conversationId: string, attributes: Record<string, unknown>, participantId = "p-customer") =>
+  sampleAttributesEvent(id, conversationId, participantId, attributes);
 
 /** The sample file's envelopes, in order (blank lines skipped). */
 export function sampleEvents(file: string): unknown[] {
