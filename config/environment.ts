@@ -54,6 +54,35 @@ const emailRouting = z.strictObject({
 
 const attachmentRouting = z.strictObject({
   enabled: z.boolean(),
+  /** The queue no agent works, where emails wait while their attachments are processed. */
+  triageQueue: queueName.default("DocumentTriage"),
+  /** Document type (a class of corpus/document-types.csv) -> queue. Types not listed (e.g. Other) keep the text intent. */
+  documentQueues: z
+    .record(label, queueName)
+    .default({ Invoice: "Invoices", ClaimForm: "Claims", Complaint: "Complaints" }),
+  classifier: z
+    .strictObject({
+      backend: z.enum(["embedded", "comprehend"]).default("embedded"),
+      confidenceThreshold: z.number().min(0).max(1).default(0.6),
+      comprehend: z.strictObject({ inferenceUnits: z.number().int().min(1).max(10).default(1) }).prefault({}),
+    })
+    .prefault({}),
+  /** How long OCR may take before the email is routed anyway, with processingStatus MANUAL_REVIEW_REQUIRED. */
+  timeoutSeconds: z.number().int().min(10).max(900).default(60),
+  maxAttachmentBytes: z.number().int().min(1024).max(500 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** PDFs longer than this are classified on their first pages only (the original is kept). */
+  classificationPages: z.number().int().min(1).max(50).default(5),
+  documentRetentionDays: z.number().int().min(1).max(3650).default(7),
+  resendRequest: z
+    .strictObject({
+      subject: z.string().min(1).max(200).default("Please resend your document without a password"),
+      message: z
+        .string()
+        .min(1)
+        .max(4000)
+        .default("Thank you for your email. One of the attached documents is password-protected, so we cannot read it. Please reply with the document attached without a password."),
+    })
+    .prefault({}),
 });
 
 const identityGraph = identitySettingsSchema.extend({
@@ -120,6 +149,19 @@ export const environmentSchema = z
         path: ["emailRouting", "frontDoor"],
         message: `"lambda" needs the function in the Genesys org's region: aws.region is ${env.aws.region}, genesys.region is ${env.genesys.region}`,
       });
+    }
+    const attachments = env.attachmentRouting;
+    if (attachments.enabled && !email.enabled) {
+      ctx.addIssue({ code: "custom", path: ["attachmentRouting", "enabled"], message: "needs emailRouting.enabled: the inbound email flow holds emails in the triage queue" });
+    }
+    if (attachments.enabled && email.enabled) {
+      const emailQueues = new Set([...Object.values(email.topicQueues), email.fallbackQueue]);
+      for (const [type, queue] of Object.entries(attachments.documentQueues)) {
+        if (emailQueues.has(queue)) ctx.addIssue({ code: "custom", path: ["attachmentRouting", "documentQueues", type], message: `"${queue}" is already an email routing queue; use a queue of its own` });
+      }
+      if (emailQueues.has(attachments.triageQueue) || Object.values(attachments.documentQueues).includes(attachments.triageQueue)) {
+        ctx.addIssue({ code: "custom", path: ["attachmentRouting", "triageQueue"], message: "must be a queue of its own, worked by no agent" });
+      }
     }
     if (email.enabled && email.classifier.backend === "comprehend" && email.classifier.confidenceThreshold === 0) {
       ctx.addIssue({ code: "custom", path: ["emailRouting", "classifier", "confidenceThreshold"], message: "must be above 0 so uncertain emails reach the fallback queue" });

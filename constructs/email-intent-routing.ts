@@ -11,6 +11,7 @@ import { NodejsFunction } from "./aws/nodejs-function";
 import { ArchitectFlow } from "./genesys/architect-flow";
 import { DataAction, DataActionTransport } from "./genesys/data-action";
 import { EmailRoute } from "./genesys/email-route";
+import { RoutingQueue } from "../.gen/providers/genesyscloud/routing-queue";
 import { RoutingQueues } from "./genesys/routing-queues";
 import { Naming } from "./naming";
 
@@ -26,6 +27,8 @@ export interface EmailIntentRoutingProps {
   /** The Genesys org id (from `genesyscloud_organizations_me`), used as the external id of the invoke role. */
   readonly genesysOrgId: string;
   readonly logRetentionDays: number;
+  /** When set, the flow holds every email in this queue (no agent works it) for the attachment pipeline. */
+  readonly holdQueue?: RoutingQueue;
   /** Defaults: the repository's corpus and flow. */
   readonly corpusFile?: string;
   readonly flowFile?: string;
@@ -45,6 +48,8 @@ export class EmailIntentRouting extends Construct {
   readonly emailRoute: EmailRoute;
   readonly comprehend?: ComprehendClassifier;
   readonly api?: ClassifierRestApi;
+  /** Where customers write: `<pattern>@<domain id>`. */
+  readonly inboundAddress: string;
 
   constructor(scope: Construct, id: string, props: EmailIntentRoutingProps) {
     super(scope, id);
@@ -141,8 +146,15 @@ export class EmailIntentRouting extends Construct {
         fallback_intent: "fallback",
         send_acknowledgement: String(settings.acknowledgement.enabled),
         acknowledgement_message: JSON.stringify(settings.acknowledgement.message),
+        hold_for_attachments: String(props.holdQueue !== undefined),
+        triage_queue_name: (props.holdQueue ?? fallbackQueue).name,
       },
-      republishWhenChanged: [this.dataAction.integration.id, this.dataAction.action.id, ...[...this.queues.byName.values()].map((q) => q.id)],
+      republishWhenChanged: [
+        this.dataAction.integration.id,
+        this.dataAction.action.id,
+        ...[...this.queues.byName.values()].map((q) => q.id),
+        ...(props.holdQueue ? [props.holdQueue.id] : []),
+      ],
     });
 
     this.emailRoute = new EmailRoute(this, "email-route", {
@@ -152,10 +164,8 @@ export class EmailIntentRouting extends Construct {
       flowId: this.flow.flow.id,
     });
 
-    new TerraformOutput(this, "inbound-address", {
-      description: "Customers email this address",
-      value: `${settings.routePattern}@${this.emailRoute.domain.id}`,
-    });
+    this.inboundAddress = `${settings.routePattern}@${this.emailRoute.domain.id}`;
+    new TerraformOutput(this, "inbound-address", { description: "Customers email this address", value: this.inboundAddress });
     new TerraformOutput(this, "classifier-function", { value: this.classifierFunction.function.functionName });
     if (this.api) new TerraformOutput(this, "classifier-url", { description: "API key required", value: this.api.url });
   }

@@ -157,7 +157,9 @@ describe("email intent routing", () => {
   });
 
   it("makes one email queue per topic plus the fallback queue", () => {
-    const queues = resourcesOf(shipped("dev"), "genesyscloud_routing_queue");
+    const queues = Object.entries(shipped("dev").resource.genesyscloud_routing_queue!)
+      .filter(([id]) => id.startsWith("email-routing_"))
+      .map(([, queue]) => queue);
     expect(queues.map((q) => q.name).sort()).toEqual(["401K", "529", "GeneralSupport", "IRA"]);
     for (const queue of queues) expect(queue.media_settings_email).toMatchObject({ alerting_timeout_sec: 300, service_level_percentage: 0.8 });
   });
@@ -186,7 +188,9 @@ describe("email intent routing", () => {
     }
     const trigger = flow.update_trigger_hash as string;
     expect(trigger).toContain("genesyscloud_integration_action.");
-    for (const queueId of Object.keys(stack.resource.genesyscloud_routing_queue!)) expect(trigger).toContain(`genesyscloud_routing_queue.${queueId}.id`);
+    const flowQueues = Object.keys(stack.resource.genesyscloud_routing_queue!).filter((id) => id.startsWith("email-routing_") || id.includes("documenttriage"));
+    expect(flowQueues).toHaveLength(5);
+    for (const queueId of flowQueues) expect(trigger).toContain(`genesyscloud_routing_queue.${queueId}.id`);
     expect(flow.filepath).toMatch(/^assets\/.+\/inbound-email\.yaml$/);
   });
 
@@ -197,7 +201,12 @@ describe("email intent routing", () => {
   });
 
   it("leaves the capability out when it is switched off", () => {
-    const stack = synthesize(variant("dev", (raw) => (raw.emailRouting.enabled = false)));
+    const stack = synthesize(
+      variant("dev", (raw) => {
+        raw.emailRouting.enabled = false;
+        raw.attachmentRouting.enabled = false;
+      }),
+    );
     expect(resourcesOf(stack, "genesyscloud_flow")).toHaveLength(0);
     expect(functionNamed(stack, "classify-email")).toBeUndefined();
     expect(resourcesOf(stack, "genesyscloud_integration_action")).toHaveLength(0);

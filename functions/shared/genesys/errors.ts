@@ -6,9 +6,10 @@
 
 /** Base class: `instanceof GenesysError` catches everything this client throws on purpose. */
 export class GenesysError extends Error {
+  // Explicit: minified bundles rename classes, and Step Functions retries match this name.
+  override readonly name: string = "GenesysError";
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
   }
 }
 
@@ -31,6 +32,8 @@ export interface GenesysApiErrorDetails {
 
 /** Genesys answered with an HTTP error status (after any retries). */
 export class GenesysApiError extends GenesysError {
+  // Explicit: minified bundles rename classes, and Step Functions retries match this name.
+  override readonly name: string = "GenesysApiError";
   readonly status: number;
   readonly method: string;
   readonly path: string;
@@ -63,6 +66,8 @@ export class GenesysApiError extends GenesysError {
  * `maxRetryAfterSeconds` (e.g. a daily quota), or the retries ran out.
  */
 export class GenesysRateLimitError extends GenesysApiError {
+  // Explicit: minified bundles rename classes, and Step Functions retries match this name.
+  override readonly name: string = "GenesysRateLimitError";
   readonly retryAfterSeconds: number;
 
   constructor(details: Omit<GenesysApiErrorDetails, "status">, retryAfterSeconds: number, summary: string) {
@@ -73,6 +78,8 @@ export class GenesysRateLimitError extends GenesysApiError {
 
 /** The token endpoint refused the client credentials (or failed after retries). */
 export class GenesysAuthError extends GenesysApiError {
+  // Explicit: minified bundles rename classes, and Step Functions retries match this name.
+  override readonly name: string = "GenesysAuthError";
   constructor(details: GenesysApiErrorDetails) {
     super(details, "Genesys OAuth token request failed");
   }
@@ -80,6 +87,8 @@ export class GenesysAuthError extends GenesysApiError {
 
 /** No HTTP response: connection refused, DNS failure, reset, timeout (after any retries). */
 export class GenesysNetworkError extends GenesysError {
+  // Explicit: minified bundles rename classes, and Step Functions retries match this name.
+  override readonly name: string = "GenesysNetworkError";
   readonly method: string;
   readonly path: string;
   readonly attempts: number;
@@ -96,6 +105,8 @@ export class GenesysNetworkError extends GenesysError {
 
 /** A 2xx response whose body is not the shape this client depends on. */
 export class GenesysResponseError extends GenesysError {
+  // Explicit: minified bundles rename classes, and Step Functions retries match this name.
+  override readonly name: string = "GenesysResponseError";
   readonly method: string;
   readonly path: string;
 
@@ -108,6 +119,8 @@ export class GenesysResponseError extends GenesysError {
 
 /** An attachment larger than the caller's `maxBytes`; the download was abandoned. */
 export class GenesysAttachmentTooLargeError extends GenesysError {
+  // Explicit: minified bundles rename classes, and Step Functions retries match this name.
+  override readonly name: string = "GenesysAttachmentTooLargeError";
   readonly maxBytes: number;
   /** The declared Content-Length, or the bytes received when the stream passed the limit. */
   readonly observedBytes: number;
@@ -124,7 +137,10 @@ export class GenesysAttachmentTooLargeError extends GenesysError {
 }
 
 /** A contentUri or redirect Location the client refuses to follow (scheme, host, missing Location, too many hops). */
-export class GenesysDownloadRefusedError extends GenesysError {}
+export class GenesysDownloadRefusedError extends GenesysError {
+  // Explicit: minified bundles rename classes, and Step Functions retries match this name.
+  override readonly name: string = "GenesysDownloadRefusedError";
+}
 
 function describeCause(cause: unknown): string {
   if (!(cause instanceof Error)) return "unknown error";

@@ -1,0 +1,81 @@
+/** The file types Textract reads, and so the only ones the document core accepts. */
+export type SupportedType = "pdf" | "png" | "jpeg" | "tiff";
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/** Readers (and pdf.js) accept a PDF header anywhere in the first 1,024 bytes, after junk such as a BOM. */
+const PDF_HEADER_WINDOW = 1024;
+const PDF_HEADER = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
+
+function startsWith(bytes: Uint8Array, signature: readonly number[], offset = 0): boolean {
+  if (bytes.length < offset + signature.length) return false;
+  return signature.every((byte, i) => bytes[offset + i] === byte);
+}
+
+/** Offset of the `%PDF-` header within the first 1 KiB, or -1. */
+export function pdfHeaderOffset(bytes: Uint8Array): number {
+  const end = Math.min(bytes.length - PDF_HEADER.length, PDF_HEADER_WINDOW);
+  for (let offset = 0; offset <= end; offset++) if (startsWith(bytes, PDF_HEADER, offset)) return offset;
+  return -1;
+}
+
+/** The type the bytes' magic number says, whatever the file is called; undefined when none of ours. */
+export function detectFileType(bytes: Uint8Array): SupportedType | undefined {
+  if (startsWith(bytes, PNG_SIGNATURE)) return "png";
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return "jpeg";
+  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return "tiff";
+  if (pdfHeaderOffset(bytes) >= 0) return "pdf";
+  return undefined;
+}
+
+/** A human name for bytes we do not support, for the `reason` of an `unsupported` result. */
+export function describeUnsupported(bytes: Uint8Array): string {
+  if (bytes.length === 0) return "an empty file";
+  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) {
+    return "a ZIP container (e.g. an Office .docx/.xlsx/.pptx file)";
+  }
+  if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return "an OLE2 container (e.g. a legacy Office .doc/.xls file)";
+  if (startsWith(bytes, [0x47, 0x49, 0x46, 0x38])) return "a GIF image";
+  if (startsWith(bytes, [0x42, 0x4d])) return "a BMP image";
+  if (startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) && startsWith(bytes, [0x57, 0x45, 0x42, 0x50], 8)) return "a WebP image";
+  return "not a PDF, PNG, JPEG or TIFF file";
+}
+
+const EXTENSIONS: Readonly<Record<string, SupportedType>> = {
+  pdf: "pdf",
+  png: "png",
+  jpg: "jpeg",
+  jpeg: "jpeg",
+  jpe: "jpeg",
+  tif: "tiff",
+  tiff: "tiff",
+};
+
+/** The supported type a file name's extension claims, if any (`scan.PDF` -> pdf, `notes.docx` -> undefined). */
+export function typeFromFileName(fileName: string): SupportedType | undefined {
+  const match = /\.([A-Za-z0-9]+)$/.exec(fileName.trim());
+  const extension = match?.[1]?.toLowerCase();
+  return extension !== undefined && Object.hasOwn(EXTENSIONS, extension) ? EXTENSIONS[extension] : undefined;
+}
+
+/**
+ * Number of images (pages) in a TIFF: the length of its IFD chain, or undefined when the chain is
+ * broken (an offset outside the file, or a loop).
+ */
+export function countTiffPages(bytes: Uint8Array): number | undefined {
+  if (bytes.length < 8) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const little = bytes[0] === 0x49;
+  let offset = view.getUint32(4, little);
+  const seen = new Set<number>();
+  let pages = 0;
+  while (offset !== 0) {
+    if (seen.has(offset) || offset + 2 > bytes.length) return undefined;
+    seen.add(offset);
+    const entries = view.getUint16(offset, little);
+    const next = offset + 2 + entries * 12;
+    if (next + 4 > bytes.length) return undefined;
+    pages++;
+    offset = view.getUint32(next, little);
+  }
+  return pages > 0 ? pages : undefined;
+}
