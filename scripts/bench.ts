@@ -5,9 +5,10 @@
  *   - embedded email classification latency (p50/p99) and throughput through the Lambda core
  *   - cross-validated accuracy of the embedded classifiers
  *   - identity resolver throughput and DynamoDB requests per event, per path, against dynalite
+ *   - attachment documents: local processing time per kind of file
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { bundleFunction, listFunctionNames } from "../constructs/aws/lambda-bundle";
@@ -15,11 +16,14 @@ import { classifyEmail } from "../functions/classify-email/classify";
 import { readCorpus } from "../functions/shared/text-classifier/corpus";
 import { crossValidate } from "../functions/shared/text-classifier/evaluate";
 import { softmaxClassifier, trainSoftmax } from "../functions/shared/text-classifier/model";
-import { corpusPath } from "../functions/shared/text-classifier/train-corpus";
+import { corpusPath, trainCorpusModel } from "../functions/shared/text-classifier/train-corpus";
 import { resolveEvent } from "../functions/shared/identity/resolve";
 import { DEFAULT_IDENTITY_SETTINGS } from "../functions/shared/identity/settings";
 import { attributesEvent, customerStart } from "./sample-identity-events";
+import { processFile } from "./idp";
 import { localEmailClassifier } from "./local-classifier";
+import { localOcr } from "./local-ocr";
+import { generateSampleDocuments } from "./sample-documents";
 import { startLocalIdentityStore } from "./local-identity-store";
 
 const ROOT = join(__dirname, "..");
@@ -137,12 +141,38 @@ async function identityFigures(count = 200): Promise<void> {
   }
 }
 
+async function documentFigures(runs = 3): Promise<void> {
+  console.log(`\nattachment documents, local pipeline per file (median of ${runs}; OCR by local Tesseract, in AWS Textract)`);
+  process.stderr.write = () => true; // the runner explains unclassified files on stderr
+  const samples = await generateSampleDocuments();
+  const classifier = softmaxClassifier(trainCorpusModel("document-types"));
+  const ocr = localOcr();
+  try {
+    for (const [kind, file] of Object.entries(samples)) {
+      if (kind === "dir") continue;
+      const times: number[] = [];
+      let result: Awaited<ReturnType<typeof processFile>> | undefined;
+      for (let i = 0; i < runs; i++) {
+        const started = performance.now();
+        result = await processFile(file, {}, classifier, ocr);
+        times.push(performance.now() - started);
+      }
+      const outcome = result!.status === "classified" ? `${result!.documentType} ${result!.confidence}` : result!.status;
+      row(`${kind} (${statSync(file).size} bytes)`, `${median(times).toFixed(1)} ms -> ${outcome}`);
+    }
+  } finally {
+    await ocr.close();
+    rmSync(samples.dir, { recursive: true, force: true });
+  }
+}
+
 const SECTIONS: Record<string, () => unknown> = {
   synth: synthFigures,
   bundles: bundleFigures,
   classify: classificationFigures,
   accuracy: accuracyFigures,
   identity: identityFigures,
+  documents: documentFigures,
 };
 
 /** `npm run bench` runs every section; `npm run bench -- identity bundles` only those. */

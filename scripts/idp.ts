@@ -27,7 +27,8 @@ export interface IdpResult {
   readonly truncated: boolean;
 }
 
-async function processFile(file: string, limits: Partial<DocumentLimits>, classifier: TextClassifier, ocr: LocalOcr): Promise<IdpResult> {
+/** One file through the document core, local OCR when needed, and the embedded classifier. */
+export async function processFile(file: string, limits: Partial<DocumentLimits>, classifier: TextClassifier, ocr: LocalOcr): Promise<IdpResult> {
   const analysis = await analyzeDocument(await readFile(file), file, limits);
   const { pagesAnalyzed, truncated } = analysis;
   if (analysis.status !== "readable") {
@@ -82,7 +83,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

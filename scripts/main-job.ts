@@ -2,10 +2,10 @@
  * `npm start`: the project's main job on the embedded defaults, with no cloud account and no
  * credentials. It checks the corpora, synthesizes every environment to cdktf.out/stacks/<env>/,
  * checks the Genesys blocks against the vendored provider schema, and runs the local runners on
- * the sample inputs in samples/.
+ * the sample inputs: emails and identity events in samples/, and generated attachment documents.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -35,4 +35,15 @@ step("identity graph, local runner on samples/identity/conversations.jsonl", "np
 step("identity graph, erase a customer", "npx", ["tsx", "scripts/identity.ts", "erase", "--email", "jane.doe@example.com", "--store", graph]);
 step("identity graph, the erased customer returns", "npx", ["tsx", "scripts/identity.ts", "replay", "samples/identity/returning-customer.jsonl", "--store", graph]);
 rmSync(graph, { recursive: true, force: true });
+
+const documents = mkdtempSync(join(tmpdir(), "idp-samples-"));
+step("attachment documents, generate samples", "npx", ["tsx", "scripts/sample-documents.ts", documents]);
+step("attachment documents, local runner (text layer, local OCR, embedded classifier)", "npx", [
+  "tsx",
+  "scripts/idp.ts",
+  ...readdirSync(documents)
+    .sort()
+    .map((f) => join(documents, f)),
+]);
+rmSync(documents, { recursive: true, force: true });
 console.log("\nDone: cdktf.out/stacks/<env>/cdk.tf.json written for every environment in config/environments/.");
