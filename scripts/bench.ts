@@ -8,7 +8,7 @@
  *   - attachment documents: local processing time per kind of file
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { bundleFunction, listFunctionNames } from "../constructs/aws/lambda-bundle";
@@ -33,10 +33,24 @@ const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Ma
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const row = (name: string, value: string) => console.log(`  ${name.padEnd(48)} ${value}`);
 
-/** Environment each bundle needs to load, as its Lambda configuration gives it. */
-const BUNDLE_ENV: Record<string, Record<string, string>> = {
-  "classify-email": { CLASSIFIER_BACKEND: "embedded", CONFIDENCE_THRESHOLD: "0.75", TOPIC_QUEUES: '{"IRA":"IRA"}' },
-};
+/**
+ * The environment each bundle loads with: its variables in the synthesized dev stack, with the
+ * references Terraform fills in at apply time replaced by values of the same form.
+ */
+function bundleEnvironments(): Record<string, Record<string, string>> {
+  const stackFile = join(ROOT, "cdktf.out", "stacks", "dev", "cdk.tf.json");
+  if (!existsSync(stackFile)) spawnSync(process.execPath, [TSX, "main.ts"], { cwd: ROOT, env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  const stack = JSON.parse(readFileSync(stackFile, "utf8")) as { resource: Record<string, Record<string, { environment?: { variables?: Record<string, string> } }>> };
+  const placeholder = (name: string, value: string) =>
+    value.replace(/\$\{[^}]*\}/g, name.endsWith("_ARN") ? "arn:aws:service:us-east-1:111111111111:placeholder" : name.endsWith("_URL") ? "https://example.com/placeholder" : "placeholder.example.com");
+  const environments: Record<string, Record<string, string>> = {};
+  for (const fn of Object.values(stack.resource.aws_lambda_function ?? {})) {
+    const variables = fn.environment?.variables ?? {};
+    const entry = variables.POWERTOOLS_SERVICE_NAME;
+    if (entry) environments[entry] = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, placeholder(k, v)]));
+  }
+  return environments;
+}
 
 function synthFigures(runs = 3): void {
   console.log("\nsynth (all environments, fresh process each run)");
@@ -53,6 +67,7 @@ function synthFigures(runs = 3): void {
 
 function bundleFigures(runs = 7): void {
   console.log("\nLambda bundles (minified CommonJS, node22, SDK bundled)");
+  const environments = bundleEnvironments();
   for (const name of listFunctionNames()) {
     const dir = bundleFunction(name);
     const files = readdirSync(dir).filter((f) => !f.endsWith(".map"));
@@ -61,8 +76,8 @@ function bundleFigures(runs = 7): void {
     const probe = `const t=performance.now();require(${JSON.stringify(join(dir, "index.js"))});process.stdout.write(String(performance.now()-t))`;
     const loads: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const result = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8", env: { ...process.env, ...BUNDLE_ENV[name] } });
-      if (result.status !== 0) throw new Error(`${name} failed to load: ${result.stderr}`);
+      const result = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8", env: { ...process.env, ...environments[name] } });
+      if (result.status !== 0) throw new Error(`${name} failed to load: ${result.stderr.split("\n").find((l) => /Error/.test(l)) ?? result.stderr.slice(0, 300)}`);
       loads.push(Number(result.stdout));
     }
     row(`${name}: size (${files.join(" + ")})`, `${kib(total)} (${kib(gzipped)} gzipped)`);
