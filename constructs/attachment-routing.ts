@@ -11,12 +11,11 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { EnvironmentSettings } from "../config/environment";
 import { readCorpus } from "../functions/shared/text-classifier/corpus";
 import { attachmentPipelineDefinition } from "./aws/attachment-pipeline-definition";
 import { ComprehendClassifier } from "./aws/comprehend-classifier";
+import { allowRuleToSend, deadLetterQueue } from "./aws/event-queue";
 import { assumeRolePolicy, policyDocument } from "./aws/iam";
 import { NodejsFunction } from "./aws/nodejs-function";
 import { SecureBucket } from "./aws/secure-bucket";
@@ -259,23 +258,13 @@ export class AttachmentRouting extends Construct {
         detail: { eventBody: { queueId: [triageQueueId] } },
       }),
     });
-    const missed = new SqsQueue(this, "missed-arrivals", {
-      name: naming.name("triage-arrivals-dlq"),
-      sqsManagedSseEnabled: true,
-      messageRetentionSeconds: 14 * 24 * 3600,
-    });
-    new SqsQueuePolicy(this, "missed-arrivals-policy", {
-      queueUrl: missed.url,
-      policy: policyDocument([
-        {
-          sid: "OnlyThisRule",
-          principals: { Service: "events.amazonaws.com" },
-          actions: ["sqs:SendMessage"],
-          resources: [missed.arn],
-          conditions: { ArnEquals: { "aws:SourceArn": rule.arn } },
-        },
-      ]),
-    });
+    const missed = deadLetterQueue(
+      this,
+      "missed-arrivals",
+      naming.name("triage-arrivals-dlq"),
+      "Triage arrivals that could not start a pipeline are waiting in the dead-letter queue",
+    );
+    allowRuleToSend(this, "missed-arrivals-policy", missed, rule.arn);
     new CloudwatchEventTarget(this, "start-target", {
       rule: rule.name,
       eventBusName: props.events.bus.name,
@@ -309,18 +298,5 @@ export class AttachmentRouting extends Construct {
         treatMissingData: "notBreaching",
       });
     }
-    new CloudwatchMetricAlarm(this, "alarm-missed-arrivals", {
-      alarmName: `${naming.name("triage-arrivals")}-missed`,
-      alarmDescription: "Triage arrivals that could not start a pipeline are waiting in the dead-letter queue",
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: missed.name },
-      statistic: "Maximum",
-      period: 60,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-    });
   }
 }

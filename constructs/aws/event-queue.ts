@@ -24,6 +24,41 @@ export interface EventQueueProps {
 const FOUR_DAYS = 4 * 24 * 3600;
 const FOURTEEN_DAYS = 14 * 24 * 3600;
 
+/** A queue policy letting exactly one EventBridge rule send to the queue. */
+export function allowRuleToSend(scope: Construct, id: string, queue: SqsQueue, ruleArn: string): SqsQueuePolicy {
+  return new SqsQueuePolicy(scope, id, {
+    queueUrl: queue.url,
+    policy: policyDocument([
+      {
+        sid: "OnlyThisRule",
+        principals: { Service: "events.amazonaws.com" },
+        actions: ["sqs:SendMessage"],
+        resources: [queue.arn],
+        conditions: { ArnEquals: { "aws:SourceArn": ruleArn } },
+      },
+    ]),
+  });
+}
+
+/** An encrypted dead-letter queue that keeps messages 14 days, with an alarm as soon as one arrives. */
+export function deadLetterQueue(scope: Construct, id: string, name: string, description: string): SqsQueue {
+  const queue = new SqsQueue(scope, id, { name, sqsManagedSseEnabled: true, messageRetentionSeconds: FOURTEEN_DAYS });
+  new CloudwatchMetricAlarm(scope, `${id}-depth-alarm`, {
+    alarmName: `${name}-not-empty`,
+    alarmDescription: description,
+    namespace: "AWS/SQS",
+    metricName: "ApproximateNumberOfMessagesVisible",
+    dimensions: { QueueName: queue.name },
+    statistic: "Maximum",
+    period: 60,
+    evaluationPeriods: 1,
+    threshold: 0,
+    comparisonOperator: "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+  });
+  return queue;
+}
+
 /**
  * An EventBridge rule feeding an encrypted SQS queue with a dead-letter queue that keeps messages
  * longer, both writable only by that rule, and alarms on dead-letter depth and on the age of the
@@ -39,11 +74,7 @@ export class EventQueue extends Construct {
     const maxReceiveCount = props.maxReceiveCount ?? 5;
     if (maxReceiveCount < 5) throw new Error(`${props.name}: maxReceiveCount must be at least 5, got ${maxReceiveCount}`);
 
-    this.deadLetterQueue = new SqsQueue(this, "dlq", {
-      name: `${props.name}-dlq`,
-      sqsManagedSseEnabled: true,
-      messageRetentionSeconds: FOURTEEN_DAYS,
-    });
+    this.deadLetterQueue = deadLetterQueue(this, "dlq", `${props.name}-dlq`, "Events that could not be processed are waiting in the dead-letter queue");
     this.queue = new SqsQueue(this, "queue", {
       name: props.name,
       sqsManagedSseEnabled: true,
@@ -65,37 +96,9 @@ export class EventQueue extends Construct {
       deadLetterConfig: { arn: this.deadLetterQueue.arn },
       retryPolicy: { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 },
     });
-    for (const [policyId, queue] of [
-      ["queue-policy", this.queue],
-      ["dlq-policy", this.deadLetterQueue],
-    ] as const) {
-      new SqsQueuePolicy(this, policyId, {
-        queueUrl: queue.url,
-        policy: policyDocument([
-          {
-            sid: "OnlyThisRule",
-            principals: { Service: "events.amazonaws.com" },
-            actions: ["sqs:SendMessage"],
-            resources: [queue.arn],
-            conditions: { ArnEquals: { "aws:SourceArn": this.rule.arn } },
-          },
-        ]),
-      });
-    }
+    allowRuleToSend(this, "queue-policy", this.queue, this.rule.arn);
+    allowRuleToSend(this, "dlq-policy", this.deadLetterQueue, this.rule.arn);
 
-    new CloudwatchMetricAlarm(this, "dlq-depth-alarm", {
-      alarmName: `${props.name}-dead-letters`,
-      alarmDescription: "Events that could not be processed are waiting in the dead-letter queue",
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: this.deadLetterQueue.name },
-      statistic: "Maximum",
-      period: 60,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-    });
     new CloudwatchMetricAlarm(this, "oldest-message-alarm", {
       alarmName: `${props.name}-falling-behind`,
       alarmDescription: `The oldest queued event is older than ${props.oldestMessageAlarmSeconds} s`,
