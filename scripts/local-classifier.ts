@@ -1,6 +1,7 @@
 import { loadEnvironments } from "../config/load";
-import { ClassifierBackend, RoutingPolicy } from "../functions/classify-email/classify";
-import { embeddedBackend } from "../functions/classify-email/backends/embedded";
+import { RoutingPolicy } from "../functions/classify-email/classify";
+import type { ClassifierBackend } from "../functions/shared/classifier/backend";
+import { embeddedBackend } from "../functions/shared/classifier/embedded";
 import { trainCorpusModel } from "../functions/shared/text-classifier/train-corpus";
 
 /**

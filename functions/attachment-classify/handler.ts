@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { ClassifierBackend } from "../classify-email/classify";
+import type { ClassifierBackend } from "../shared/classifier/backend";
 import { DocumentRef, LoadedEmail, loadedEmail, OcrResult, ocrResult, RoutingDecision, routingDecision } from "../shared/attachments/contracts";
 import { ClassifiedDocument, decideRoute, DocumentRoutingPolicy, timeoutRoute } from "../shared/attachments/decide";
 import { describeError, parseStepInput } from "../shared/attachments/errors";

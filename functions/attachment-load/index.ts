@@ -1,6 +1,6 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import * as z from "zod";
-import { genesysClientFromEnvironment, genesysEnvironment } from "../shared/attachments/genesys-runtime";
+import { genesysClientFromEnvironment, genesysEnvironment } from "../shared/genesys/runtime";
 import { s3DocumentStore } from "../shared/attachments/storage";
 import { jsonVariable, parseEnvironment } from "../shared/env";
 import { createTelemetry } from "../shared/telemetry";

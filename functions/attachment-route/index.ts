@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { genesysClientFromEnvironment, genesysEnvironment } from "../shared/attachments/genesys-runtime";
+import { genesysClientFromEnvironment, genesysEnvironment } from "../shared/genesys/runtime";
 import { jsonVariable, parseEnvironment } from "../shared/env";
 import { createTelemetry } from "../shared/telemetry";
 import { makeHandler } from "./handler";

@@ -1,7 +1,7 @@
+import { MODEL_FILE } from "../shared/classifier/backend";
 import { trainCorpusModel } from "../shared/text-classifier/train-corpus";
 
 /** Build step: the embedded email-intent model, trained from the corpus and shipped beside the bundle. */
 export function bundleArtifacts(): Record<string, string> {
-  // The file name is MODEL_FILE in index.ts, which is not imported here: it reads its environment on load.
-  return { "model.json": JSON.stringify(trainCorpusModel("email-intents")) };
+  return { [MODEL_FILE]: JSON.stringify(trainCorpusModel("email-intents")) };
 }

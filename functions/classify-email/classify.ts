@@ -1,14 +1,10 @@
 import { emailToText, truncateUtf8 } from "../shared/email-text";
+import type { ClassifierBackend } from "../shared/classifier/backend";
 import { ClassScore } from "../shared/text-classifier/model";
 import { ClassifyEmailInput, ClassifyEmailOutput, FALLBACK } from "./contract";
 
 /** Comprehend real-time classification accepts at most 10 KB of UTF-8 text; the embedded model uses the same cap. */
 export const MAX_CLASSIFIER_TEXT_BYTES = 10_000;
-
-export interface ClassifierBackend {
-  readonly name: string;
-  classify(text: string): Promise<ClassScore[]>;
-}
 
 export interface RoutingPolicy {
   /** Below this confidence the email goes to the fallback queue. */

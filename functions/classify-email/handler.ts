@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { Log, MetricSink, MetricUnit } from "../shared/telemetry";
-import { ClassifierBackend, classifyEmail, RoutingPolicy } from "./classify";
+import type { ClassifierBackend } from "../shared/classifier/backend";
+import { classifyEmail, RoutingPolicy } from "./classify";
 import { ClassifyEmailInput, ClassifyEmailOutput, FALLBACK, parseClassifyEmailInput } from "./contract";
 
 export interface ClassifyEmailDependencies {

@@ -1,8 +1,6 @@
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
 import * as z from "zod";
-import { GENESYS_REGIONS } from "../../config/genesys-regions";
-import { GenesysClient, GenesysCredentials } from "../shared/genesys/client";
+import { genesysClientFromEnvironment, genesysEnvironment } from "../shared/genesys/runtime";
 import { resolveEvent } from "../shared/identity/resolve";
 import { parseEnvironment } from "../shared/env";
 import { identityEnvironmentSchema, identityRuntime } from "../shared/identity/runtime";
@@ -11,8 +9,7 @@ import { makeHandler } from "./handler";
 
 const env = parseEnvironment(
   identityEnvironmentSchema.extend({
-    GENESYS_REGION: z.enum(GENESYS_REGIONS),
-    GENESYS_CREDENTIALS_SECRET_ARN: z.string().startsWith("arn:"),
+    ...genesysEnvironment,
     DEAD_LETTER_QUEUE_URL: z.string().url(),
     /** This instance's share of the Genesys per-token rate limit. */
     WRITE_BACK_REQUESTS_PER_MINUTE: z.coerce.number().int().positive(),
@@ -23,11 +20,7 @@ const env = parseEnvironment(
 const runtime = identityRuntime(env);
 const { logger, metrics } = createTelemetry("identity-resolver");
 const sqs = new SQSClient({});
-const genesys = new GenesysClient({
-  region: env.GENESYS_REGION,
-  requestsPerMinute: env.WRITE_BACK_REQUESTS_PER_MINUTE,
-  credentials: async () => (await getSecret<GenesysCredentials>(env.GENESYS_CREDENTIALS_SECRET_ARN, { transform: "json", maxAge: 300 }))!,
-});
+const genesys = genesysClientFromEnvironment(env, { requestsPerMinute: env.WRITE_BACK_REQUESTS_PER_MINUTE });
 
 export const handler = makeHandler({
   resolve: async (event) => resolveEvent(event, { store: runtime.store, hasher: await runtime.hasher(), settings: runtime.settings }),

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { embeddedBackend } from "../../../functions/classify-email/backends/embedded";
-import { ClassifierBackend } from "../../../functions/classify-email/classify";
+import { embeddedBackend } from "../../../functions/shared/classifier/embedded";
+import type { ClassifierBackend } from "../../../functions/shared/classifier/backend";
 import { bundleArtifacts } from "../../../functions/attachment-classify/bundle-artifacts";
 import { makeHandler } from "../../../functions/attachment-classify/handler";
 import { makeHandler as makeLoadHandler } from "../../../functions/attachment-load/handler";

@@ -1,5 +1,6 @@
-import { embeddedBackend } from "../../../functions/classify-email/backends/embedded";
-import { ClassifierBackend, classifyEmail, MAX_CLASSIFIER_TEXT_BYTES, RoutingPolicy } from "../../../functions/classify-email/classify";
+import { embeddedBackend } from "../../../functions/shared/classifier/embedded";
+import { classifyEmail, MAX_CLASSIFIER_TEXT_BYTES, RoutingPolicy } from "../../../functions/classify-email/classify";
+import type { ClassifierBackend } from "../../../functions/shared/classifier/backend";
 import { FALLBACK } from "../../../functions/classify-email/contract";
 import { ClassScore } from "../../../functions/shared/text-classifier/model";
 import { trainCorpusModel } from "../../../functions/shared/text-classifier/train-corpus";

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { ClassifierBackend, RoutingPolicy } from "../../../functions/classify-email/classify";
+import { RoutingPolicy } from "../../../functions/classify-email/classify";
+import type { ClassifierBackend } from "../../../functions/shared/classifier/backend";
 import { ClassifyEmailOutput } from "../../../functions/classify-email/contract";
 import { makeHandler } from "../../../functions/classify-email/handler";
 import { ClassScore } from "../../../functions/shared/text-classifier/model";

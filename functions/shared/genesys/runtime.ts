@@ -1,18 +1,22 @@
 import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
 import * as z from "zod";
 import { GENESYS_REGIONS } from "../../../config/genesys-regions";
-import { GenesysClient, GenesysCredentials } from "../genesys/client";
+import { GenesysClient, GenesysCredentials } from "./client";
 
-/** The environment of a step that calls Genesys: its region and the OAuth client's secret ({clientId, clientSecret}). */
+/** The environment of a function that calls Genesys: its region and the OAuth client's secret ({clientId, clientSecret}). */
 export const genesysEnvironment = {
   GENESYS_REGION: z.enum(GENESYS_REGIONS),
   GENESYS_CREDENTIALS_SECRET_ARN: z.string().startsWith("arn:"),
 };
 
 /** A Genesys client whose credentials come from Secrets Manager (cached 5 minutes by Powertools). */
-export function genesysClientFromEnvironment(env: { GENESYS_REGION: (typeof GENESYS_REGIONS)[number]; GENESYS_CREDENTIALS_SECRET_ARN: string }): GenesysClient {
+export function genesysClientFromEnvironment(
+  env: { GENESYS_REGION: (typeof GENESYS_REGIONS)[number]; GENESYS_CREDENTIALS_SECRET_ARN: string },
+  options: { requestsPerMinute?: number } = {},
+): GenesysClient {
   return new GenesysClient({
     region: env.GENESYS_REGION,
+    requestsPerMinute: options.requestsPerMinute,
     credentials: async () => {
       const secret = await getSecret<GenesysCredentials>(env.GENESYS_CREDENTIALS_SECRET_ARN, { transform: "json", maxAge: 300 });
       if (!secret || typeof secret.clientId !== "string" || typeof secret.clientSecret !== "string") {

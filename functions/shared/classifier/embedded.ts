@@ -1,5 +1,5 @@
-import { SoftmaxModel, softmaxClassifier } from "../../shared/text-classifier/model";
-import { ClassifierBackend } from "../classify";
+import { SoftmaxModel, softmaxClassifier } from "../text-classifier/model";
+import type { ClassifierBackend } from "./backend";
 
 /** The model trained at build time from the corpus and shipped in the bundle: no network, no standing cost. */
 export function embeddedBackend(model: SoftmaxModel): ClassifierBackend {

@@ -1,7 +1,7 @@
 import { ClassifyDocumentCommand, ComprehendClient } from "@aws-sdk/client-comprehend";
 import { mockClient } from "aws-sdk-client-mock";
-import { comprehendBackend } from "../../../../functions/classify-email/backends/comprehend";
-import { classifyEmail } from "../../../../functions/classify-email/classify";
+import { comprehendBackend } from "../../../functions/shared/classifier/comprehend";
+import { classifyEmail } from "../../../functions/classify-email/classify";
 
 const ENDPOINT_ARN = "arn:aws:comprehend:us-east-1:123456789012:document-classifier-endpoint/email-intents";
 const comprehend = mockClient(ComprehendClient);

@@ -1,6 +1,6 @@
 import { ClassifyDocumentCommand, ComprehendClient } from "@aws-sdk/client-comprehend";
-import { ClassScore } from "../../shared/text-classifier/model";
-import { ClassifierBackend } from "../classify";
+import { ClassScore } from "../text-classifier/model";
+import type { ClassifierBackend } from "./backend";
 
 /** Comprehend names throttling differently per operation; ClassifyDocument may return either. */
 const RETRYABLE = new Set(["ThrottlingException", "TooManyRequestsException", "InternalServerException"]);
