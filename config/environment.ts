@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { identitySettingsSchema } from "../functions/shared/identity/settings";
-import { GENESYS_AWS_ACCOUNT_ID, GENESYS_FEDRAMP_AWS_ACCOUNT_ID, GENESYS_REGIONS } from "./genesys-regions";
+import { identitySettingsSchema } from "../functions/identity-graph/core/settings";
+import { GENESYS_AWS_ACCOUNT_ID, GENESYS_FEDRAMP_AWS_ACCOUNT_ID, GENESYS_REGIONS } from "../functions/shared/genesys/regions";
 
 const awsAccountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
 const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as us-east-1");

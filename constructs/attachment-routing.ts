@@ -12,7 +12,7 @@ import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { EnvironmentSettings } from "../config/environment";
-import { readCorpus } from "../functions/shared/text-classifier/corpus";
+import { readCorpus } from "../scripts/training/corpus";
 import { attachmentPipelineDefinition } from "./aws/attachment-pipeline-definition";
 import { ComprehendClassifier } from "./aws/comprehend-classifier";
 import { allowRuleToSend, deadLetterQueue } from "./aws/event-queue";
@@ -104,7 +104,7 @@ export class AttachmentRouting extends Construct {
     });
 
     const load = new NodejsFunction(this, "load", {
-      entry: "attachment-load",
+      entry: "attachment-routing/load",
       functionName: naming.name("attachment-load"),
       description: "Reads the email's attachments from Genesys, stores and inspects them",
       timeoutSeconds: 120,
@@ -118,7 +118,7 @@ export class AttachmentRouting extends Construct {
       statements: [readGenesysSecret, { sid: "StoreDocuments", actions: ["s3:PutObject"], resources: [documentObjects] }],
     });
     const ocrStart = new NodejsFunction(this, "ocr-start", {
-      entry: "attachment-ocr-start",
+      entry: "attachment-routing/ocr-start",
       functionName: naming.name("attachment-ocr-start"),
       description: "Starts Textract text detection and parks the task token",
       timeoutSeconds: 30,
@@ -152,7 +152,7 @@ export class AttachmentRouting extends Construct {
           })
         : undefined;
     const classify = new NodejsFunction(this, "classify", {
-      entry: "attachment-classify",
+      entry: "attachment-routing/classify",
       functionName: naming.name("attachment-classify"),
       description: "Classifies the documents' text and decides where the email goes",
       timeoutSeconds: 30,
@@ -172,7 +172,7 @@ export class AttachmentRouting extends Construct {
     });
     const queueIds = { ...props.intentQueueIds, ...Object.fromEntries([...props.queues.byName].map(([name, queue]) => [name, queue.id])) };
     const route = new NodejsFunction(this, "route", {
-      entry: "attachment-route",
+      entry: "attachment-routing/route",
       functionName: naming.name("attachment-route"),
       description: "Writes the document attributes and moves the email out of the triage queue",
       timeoutSeconds: 60,
@@ -214,7 +214,7 @@ export class AttachmentRouting extends Construct {
     });
 
     const ocrComplete = new NodejsFunction(this, "ocr-complete", {
-      entry: "attachment-ocr-complete",
+      entry: "attachment-routing/ocr-complete",
       functionName: naming.name("attachment-ocr-complete"),
       description: "Collects Textract's text and resumes the waiting execution (late results are ignored)",
       timeoutSeconds: 60,
@@ -240,7 +240,7 @@ export class AttachmentRouting extends Construct {
 
     const triageQueueId = props.queues.get(settings.triageQueue).id;
     const start = new NodejsFunction(this, "start", {
-      entry: "attachment-start",
+      entry: "attachment-routing/start",
       functionName: naming.name("attachment-start"),
       description: "Starts one pipeline execution per email entering the triage queue",
       timeoutSeconds: 10,

@@ -2,8 +2,8 @@ import { join } from "node:path";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { EnvironmentSettings } from "../config/environment";
-import { dataActionContract } from "../functions/classify-email/contract";
-import { readCorpus } from "../functions/shared/text-classifier/corpus";
+import { dataActionContract } from "../functions/email-routing/core/contract";
+import { readCorpus } from "../scripts/training/corpus";
 import { ClassifierRestApi } from "./aws/classifier-rest-api";
 import { ComprehendClassifier } from "./aws/comprehend-classifier";
 import { GenesysInvokeRole } from "./aws/genesys-invoke-role";
@@ -81,7 +81,7 @@ export class EmailIntentRouting extends Construct {
     }
 
     this.classifierFunction = new NodejsFunction(this, "classifier", {
-      entry: "classify-email",
+      entry: "email-routing/classify-email",
       functionName: naming.name("classify-email"),
       description: `Classifies inbound email into topics (${classifier.backend} backend) for Genesys routing`,
       // Answer inside the data action's timeout so Genesys always gets a reply.

@@ -5,9 +5,9 @@ import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-s
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { EnvironmentSettings } from "../config/environment";
-import { TABLE_KEYS } from "../functions/shared/identity/dynamodb-store";
-import { IDENTITY_TOPIC_NAMES } from "../functions/shared/identity/events";
-import { IdentitySettings } from "../functions/shared/identity/settings";
+import { TABLE_KEYS } from "../functions/identity-graph/core/dynamodb-store";
+import { IDENTITY_TOPIC_NAMES } from "../functions/identity-graph/core/events";
+import { IdentitySettings } from "../functions/identity-graph/core/settings";
 import { EventQueue } from "./aws/event-queue";
 import { NodejsFunction } from "./aws/nodejs-function";
 import { GenesysEventStream } from "./genesys-event-stream";
@@ -88,7 +88,7 @@ export class IdentityGraph extends Construct {
     const readHashingKey = { sid: "ReadHashingKey", actions: ["secretsmanager:GetSecretValue"], resources: [hashingKey.arn] };
 
     this.resolver = new NodejsFunction(this, "resolver", {
-      entry: "identity-resolver",
+      entry: "identity-graph/resolver",
       functionName: naming.name("identity-resolver"),
       description: "Resolves Genesys conversation events to customer profiles and writes the reference back",
       timeoutSeconds: settings.resolverTimeoutSeconds,
@@ -128,7 +128,7 @@ export class IdentityGraph extends Construct {
     });
 
     this.eraser = new NodejsFunction(this, "eraser", {
-      entry: "identity-erase",
+      entry: "identity-graph/erase",
       functionName: naming.name("identity-erase"),
       description: 'GDPR erasure: invoke with {"email": ...} or {"phone": ...}',
       timeoutSeconds: 60,

@@ -12,7 +12,7 @@ import { RoutingQueues } from "../constructs/genesys/routing-queues";
 import { GenesysEventStream } from "../constructs/genesys-event-stream";
 import { IdentityGraph } from "../constructs/identity-graph";
 import { Naming } from "../constructs/naming";
-import { IDENTITY_TOPIC_NAMES } from "../functions/shared/identity/events";
+import { IDENTITY_TOPIC_NAMES } from "../functions/identity-graph/core/events";
 
 export const PROJECT_TAG = "genesys-cx-intelligence";
 

@@ -1,7 +1,7 @@
 /**
  * The attachment pipeline as an Amazon States Language definition (Standard workflow), built by a
  * pure function so tests can read every retry, timeout and catch. Data flow, with the contracts of
- * functions/shared/attachments/contracts.ts:
+ * functions/attachment-routing/core/contracts.ts:
  *   executionInput -> LoadEmail -> {email} -> Ocr (Map, one callback task per document needing OCR)
  *   -> {email, ocr} -> Classify -> {email, ocr, decision} -> Route
  */

@@ -5,7 +5,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
-import { readCorpus } from "../../functions/shared/text-classifier/corpus";
+import { readCorpus } from "../../scripts/training/corpus";
 import { Naming } from "../naming";
 import { assumeRolePolicy, policyDocument } from "./iam";
 import { NodejsFunction } from "./nodejs-function";
@@ -92,7 +92,7 @@ export class ComprehendClassifier extends Construct {
     const endpointName = naming.name(props.purpose, 40);
     const endpointArn = `arn:aws:comprehend:${props.region}:${props.accountId}:document-classifier-endpoint/${endpointName}`;
     const manager = new NodejsFunction(this, "endpoint-manager", {
-      entry: "comprehend-endpoint-manager",
+      entry: "shared/comprehend-endpoint-manager",
       functionName: naming.name(`${props.purpose}-endpoint-manager`),
       description: `Creates, updates and deletes the ${endpointName} Comprehend endpoint for Terraform`,
       timeoutSeconds: 900,

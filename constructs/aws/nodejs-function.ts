@@ -5,7 +5,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { assumeRolePolicy, PolicyStatement, policyDocument } from "./iam";
-import { bundleFunction } from "./lambda-bundle";
+import { bundleFunction } from "../../scripts/build/lambda-bundle";
 
 export interface NodejsFunctionProps {
   /** Folder under `functions/` holding the `index.ts` entry point. */

@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { ESM_ONLY_MODULES, ESM_SHIM_DIR } from "./global-setup";
 
-export * from "../../scripts/sample-documents";
+export * from "../../scripts/fixtures/sample-documents";
 
 /**
  * Jest cannot load pdf.js' ES-module worker, which the document core imports on first use; the

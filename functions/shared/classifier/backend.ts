@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ComprehendClient } from "@aws-sdk/client-comprehend";
 import * as z from "zod";
-import { ClassScore, SoftmaxModel } from "../text-classifier/model";
+import { ClassScore, SoftmaxModel } from "./model";
 import { comprehendBackend } from "./comprehend";
 import { embeddedBackend } from "./embedded";
 

@@ -1,5 +1,5 @@
 import { ClassifyDocumentCommand, ComprehendClient } from "@aws-sdk/client-comprehend";
-import { ClassScore } from "../text-classifier/model";
+import { ClassScore } from "./model";
 import type { ClassifierBackend } from "./backend";
 
 /** Comprehend names throttling differently per operation; ClassifyDocument may return either. */

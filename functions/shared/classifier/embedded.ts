@@ -1,4 +1,4 @@
-import { SoftmaxModel, softmaxClassifier } from "../text-classifier/model";
+import { SoftmaxModel, softmaxClassifier } from "./model";
 import type { ClassifierBackend } from "./backend";
 
 /** The model trained at build time from the corpus and shipped in the bundle: no network, no standing cost. */

@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { GENESYS_REGION_DOMAINS, GenesysRegion } from "../../../config/genesys-regions";
+import { GENESYS_REGION_DOMAINS, GenesysRegion } from "./regions";
 import {
   GenesysApiError,
   GenesysAttachmentTooLargeError,

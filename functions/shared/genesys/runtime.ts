@@ -1,6 +1,6 @@
 import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
 import * as z from "zod";
-import { GENESYS_REGIONS } from "../../../config/genesys-regions";
+import { GENESYS_REGIONS } from "./regions";
 import { GenesysClient, GenesysCredentials } from "./client";
 
 /** The environment of a function that calls Genesys: its region and the OAuth client's secret ({clientId, clientSecret}). */

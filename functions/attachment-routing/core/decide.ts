@@ -1,0 +1,62 @@
+import { ClassScore } from "../../shared/classifier/model";
+import { DocumentRef, LoadedEmail, ProcessingStatus, RoutingDecision } from "./contracts";
+
+export interface DocumentRoutingPolicy {
+  /** Document type -> queue name. Types not listed (e.g. Other) keep the email's text intent. */
+  readonly documentQueues: Readonly<Record<string, string>>;
+  /** Below this confidence a document does not decide the route. */
+  readonly confidenceThreshold: number;
+}
+
+export interface ClassifiedDocument {
+  readonly document: DocumentRef;
+  /** Scores of the document's text, best first; absent when the document could not be read. */
+  readonly scores?: readonly ClassScore[];
+}
+
+const intentRoute = (email: LoadedEmail, processingStatus: ProcessingStatus, extra: Partial<RoutingDecision> = {}): RoutingDecision => ({
+  processingStatus,
+  documentType: "",
+  documentConfidence: 0,
+  targetQueueName: email.intentQueueName,
+  requestResend: false,
+  ...extra,
+});
+
+/**
+ * One decision for all of an email's attachments. The rule:
+ *   1. No attachments: the text intent's queue, NO_ATTACHMENTS.
+ *   2. Of the documents classified into a routed type at or above the threshold, the most
+ *      confident decides (ties: the first attachment): that type's queue, CLASSIFIED.
+ *   3. Otherwise, if any document was read and classified (e.g. Other, or below the threshold):
+ *      the text intent's queue, CLASSIFIED, recording the best type.
+ *   4. Otherwise, if any document is encrypted: ask the customer to resend it without a password,
+ *      and route to the text intent's queue, ENCRYPTED.
+ *   5. Otherwise (unsupported, corrupt or unreadable): the text intent's queue, MANUAL_REVIEW.
+ */
+export function decideRoute(email: LoadedEmail, classified: readonly ClassifiedDocument[], policy: DocumentRoutingPolicy): RoutingDecision {
+  if (email.documents.length === 0) return intentRoute(email, "NO_ATTACHMENTS");
+  const best = classified
+    .filter((c) => c.scores?.[0])
+    .map((c) => ({ document: c.document, top: c.scores![0]! }))
+    .sort((a, b) => b.top.score - a.top.score);
+  const round = (n: number) => Math.round(n * 10_000) / 10_000;
+  const routed = best.find((c) => Object.hasOwn(policy.documentQueues, c.top.label) && c.top.score >= policy.confidenceThreshold);
+  if (routed) {
+    return {
+      processingStatus: "CLASSIFIED",
+      documentType: routed.top.label,
+      documentConfidence: round(routed.top.score),
+      targetQueueName: policy.documentQueues[routed.top.label]!,
+      requestResend: false,
+    };
+  }
+  if (best[0]) return intentRoute(email, "CLASSIFIED", { documentType: best[0].top.label, documentConfidence: round(best[0].top.score) });
+  if (email.documents.some((d) => d.status === "encrypted")) return intentRoute(email, "ENCRYPTED", { requestResend: true });
+  return intentRoute(email, "MANUAL_REVIEW");
+}
+
+/** When the pipeline runs out of time (or OCR fails for good): the text intent's queue, MANUAL_REVIEW_REQUIRED. */
+export function timeoutRoute(email: LoadedEmail): RoutingDecision {
+  return intentRoute(email, "MANUAL_REVIEW_REQUIRED");
+}

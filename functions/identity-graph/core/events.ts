@@ -1,0 +1,89 @@
+import * as z from "zod";
+import { Envelope } from "../../shared/genesys/event-envelope";
+import { IdentifierType, normalizeIdentifier, RawIdentifier } from "./identifiers";
+import { IdentitySettings, WRITE_BACK_KEYS } from "./settings";
+
+/** Genesys detail-event topics (as EventBridge `detail-type` templates) the identity graph consumes. */
+export const IDENTITY_TOPICS = {
+  customerStart: "v2.detail.events.conversation.{id}.customer.start",
+  attributes: "v2.detail.events.conversation.{id}.attributes",
+  contact: "v2.detail.events.conversation.{id}.contact",
+} as const;
+export const IDENTITY_TOPIC_NAMES: readonly string[] = Object.values(IDENTITY_TOPICS);
+
+const stringOrNothing = z.string().optional().catch(undefined);
+const customerFields = z.looseObject({
+  mediaType: stringOrNothing,
+  ani: stringOrNothing,
+  addressFrom: stringOrNothing,
+  externalContactId: stringOrNothing,
+  conversationExternalContactIds: z.array(z.string()).optional().catch(undefined),
+  journeyContext: z.looseObject({ sessionId: stringOrNothing }).optional().catch(undefined),
+});
+const attributeFields = z.looseObject({ attributes: z.record(z.string(), z.unknown()).optional().catch(undefined) });
+
+export interface Extraction {
+  readonly identifiers: RawIdentifier[];
+  /** Identifiers dropped during normalization, with the reason (never the value). */
+  readonly dropped: Array<{ type: IdentifierType; reason: string }>;
+  /** Attribute events that carry nothing but our own write-back keys. */
+  readonly echoOnly: boolean;
+}
+
+/** Which field of `addressFrom` means what depends on the media: email for email, a phone number for voice and SMS-like messaging. */
+function addressType(mediaType: string | undefined, address: string): IdentifierType | undefined {
+  if (/@/.test(address) && !/^sip:/i.test(address)) return "email";
+  if (mediaType === "VOICE" || mediaType === "CALLBACK" || mediaType === "MESSAGE" || /^(tel:)?\+?[\d\s().-]{7,}$/.test(address)) return "phone";
+  return undefined;
+}
+
+/** The raw identifiers an identity event carries, normalized; anything invalid is dropped with a reason. */
+export function extractIdentifiers(envelope: Envelope, settings: IdentitySettings): Extraction {
+  const body = envelope.detail.eventBody;
+  const candidates: Array<{ type: IdentifierType; raw: string }> = [{ type: "conv", raw: body.conversationId }];
+  let echoOnly = false;
+
+  if (envelope["detail-type"] === IDENTITY_TOPICS.attributes) {
+    const attributes = attributeFields.parse(body).attributes ?? {};
+    const keys = settings.attributeKeys;
+    const byType: Array<[IdentifierType, string]> = [
+      ["email", keys.email],
+      ["phone", keys.phone],
+      ["crm", keys.crmId],
+      ["fp", keys.deviceFingerprint],
+      ["ip", keys.ipAddress],
+    ];
+    for (const [type, key] of byType) {
+      const value = attributes[key];
+      if (typeof value === "string" && value.trim()) candidates.push({ type, raw: value });
+    }
+    const present = Object.keys(attributes);
+    const identityKeys = new Set(byType.map(([, key]) => key));
+    echoOnly = present.some((k) => (WRITE_BACK_KEYS as readonly string[]).includes(k)) && !present.some((k) => identityKeys.has(k));
+  } else {
+    const fields = customerFields.parse(body);
+    if (fields.ani) candidates.push({ type: "phone", raw: fields.ani });
+    if (fields.addressFrom) {
+      const type = addressType(fields.mediaType, fields.addressFrom);
+      if (type && !(type === "phone" && fields.ani)) candidates.push({ type, raw: fields.addressFrom });
+    }
+    for (const id of new Set([fields.externalContactId, ...(fields.conversationExternalContactIds ?? [])])) {
+      if (id) candidates.push({ type: "ext", raw: id });
+    }
+    if (fields.journeyContext?.sessionId) candidates.push({ type: "session", raw: fields.journeyContext.sessionId });
+  }
+
+  const identifiers: RawIdentifier[] = [];
+  const dropped: Extraction["dropped"] = [];
+  const seen = new Set<string>();
+  for (const { type, raw } of candidates) {
+    const normalized = normalizeIdentifier(type, raw, settings.defaultPhoneRegion);
+    if (!normalized.ok) {
+      dropped.push({ type, reason: normalized.reason });
+    } else if (!seen.has(`${type}:${normalized.value}`)) {
+      seen.add(`${type}:${normalized.value}`);
+      identifiers.push({ type, value: normalized.value });
+    }
+  }
+  return { identifiers, dropped, echoOnly };
+}

@@ -1,0 +1,110 @@
+import { featureTerms } from "../../functions/shared/classifier/tokenize";
+import { ClassScore, LabeledText, logits, softmax, SoftmaxModel, TextClassifier, vectorize } from "../../functions/shared/classifier/model";
+
+/** Training of the embedded text classifier: build time and evaluation only, never shipped in a Lambda. */
+
+export interface TrainOptions {
+  readonly epochs?: number;
+  readonly learningRate?: number;
+  readonly l2?: number;
+  readonly minDocumentFrequency?: number;
+  readonly seed?: number;
+}
+
+/** Deterministic PRNG (mulberry32) so training gives the same model for the same corpus. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Trains a multinomial logistic regression with SGD in a fixed, seeded order. */
+export function trainSoftmax(documents: readonly LabeledText[], options: TrainOptions = {}): SoftmaxModel {
+  const { epochs = 60, learningRate = 3, l2 = 1e-5, minDocumentFrequency = 1, seed = 7 } = options;
+  if (documents.length === 0) throw new Error("cannot train on an empty corpus");
+  const labels = [...new Set(documents.map((d) => d.label))].sort();
+  const termsPerDoc = documents.map((d) => featureTerms(d.text));
+
+  const documentFrequency = new Map<string, number>();
+  for (const terms of termsPerDoc) for (const term of new Set(terms)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+  const vocabulary: Record<string, number> = {};
+  const idf: number[] = [];
+  for (const [term, df] of [...documentFrequency].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (df < minDocumentFrequency) continue;
+    vocabulary[term] = idf.length;
+    idf.push(Math.log((1 + documents.length) / (1 + df)) + 1);
+  }
+
+  const vectors = termsPerDoc.map((terms) => vectorize(terms, vocabulary, idf));
+  const targets = documents.map((d) => labels.indexOf(d.label));
+  const weights = labels.map(() => new Array<number>(idf.length).fill(0));
+  const bias = labels.map(() => 0);
+  const random = seededRandom(seed);
+  const order = documents.map((_, i) => i);
+
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    const rate = learningRate / (1 + epoch * 0.1);
+    for (const d of order) {
+      const vector = vectors[d]!;
+      const probabilities = softmax(logits({ weights, bias }, vector));
+      probabilities.forEach((p, c) => {
+        const gradient = p - (c === targets[d] ? 1 : 0);
+        const row = weights[c]!;
+        for (const [index, value] of vector) row[index] = row[index]! * (1 - rate * l2) - rate * gradient * value;
+        bias[c] = bias[c]! - rate * gradient * 0.1;
+      });
+    }
+  }
+
+  const round = (n: number) => Math.round(n * 1e5) / 1e5;
+  return {
+    kind: "softmax-tfidf",
+    version: 1,
+    labels,
+    vocabulary,
+    idf: idf.map(round),
+    weights: weights.map((row) => row.map(round)),
+    bias: bias.map(round),
+    trainedOn: { documents: documents.length },
+  };
+}
+
+/** Multinomial naive Bayes with Laplace smoothing: the baseline `corpus:evaluate` compares against. */
+export function trainNaiveBayes(documents: readonly LabeledText[]): TextClassifier {
+  const labels = [...new Set(documents.map((d) => d.label))].sort();
+  const termCounts = labels.map(() => new Map<string, number>());
+  const totals = labels.map(() => 0);
+  const docCounts = labels.map(() => 0);
+  const vocabulary = new Set<string>();
+  for (const d of documents) {
+    const c = labels.indexOf(d.label);
+    docCounts[c]!++;
+    for (const term of featureTerms(d.text)) {
+      vocabulary.add(term);
+      termCounts[c]!.set(term, (termCounts[c]!.get(term) ?? 0) + 1);
+      totals[c]!++;
+    }
+  }
+  return {
+    labels,
+    classify(text: string): ClassScore[] {
+      const terms = featureTerms(text);
+      const logProbabilities = labels.map((_, c) => {
+        let lp = Math.log(docCounts[c]! / documents.length);
+        for (const term of terms) lp += Math.log(((termCounts[c]!.get(term) ?? 0) + 1) / (totals[c]! + vocabulary.size));
+        return lp;
+      });
+      const probabilities = softmax(logProbabilities);
+      return labels.map((label, c) => ({ label, score: probabilities[c] ?? 0 })).sort((a, b) => b.score - a.score);
+    },
+  };
+}

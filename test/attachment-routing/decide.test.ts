@@ -1,0 +1,74 @@
+import { DocumentRef, LoadedEmail } from "../../functions/attachment-routing/core/contracts";
+import { decideRoute, DocumentRoutingPolicy, timeoutRoute } from "../../functions/attachment-routing/core/decide";
+
+const POLICY: DocumentRoutingPolicy = { documentQueues: { Invoice: "Invoices", ClaimForm: "Claims", Complaint: "Complaints" }, confidenceThreshold: 0.6 };
+const doc = (attachmentId: string, status: DocumentRef["status"] = "readable"): DocumentRef => ({
+  attachmentId,
+  fileName: `${attachmentId}.pdf`,
+  status,
+  needsOcr: false,
+  pagesTotal: 1,
+  pagesAnalyzed: 1,
+  truncated: false,
+});
+const email = (documents: DocumentRef[], intentQueueName = "IRA"): LoadedEmail => ({
+  conversationId: "c-1",
+  customerParticipantId: "cust",
+  acdParticipantId: "acd",
+  customerAddress: "ann@example.com",
+  intentQueueName,
+  documents,
+});
+
+describe("one routing decision for an email's attachments", () => {
+  it("moves an email without attachments to its text intent's queue", () => {
+    expect(decideRoute(email([]), [], POLICY)).toEqual({ processingStatus: "NO_ATTACHMENTS", documentType: "", documentConfidence: 0, targetQueueName: "IRA", requestResend: false });
+  });
+
+  it("lets the most confident routed document decide, ties to the first attachment", () => {
+    const documents = [doc("a"), doc("b"), doc("c")];
+    const decision = decideRoute(
+      email(documents),
+      [
+        { document: documents[0]!, scores: [{ label: "Complaint", score: 0.7 }] },
+        { document: documents[1]!, scores: [{ label: "Invoice", score: 0.9 }] },
+        { document: documents[2]!, scores: [{ label: "ClaimForm", score: 0.9 }] },
+      ],
+      POLICY,
+    );
+    expect(decision).toEqual({ processingStatus: "CLASSIFIED", documentType: "Invoice", documentConfidence: 0.9, targetQueueName: "Invoices", requestResend: false });
+  });
+
+  it("keeps the text intent for Other and for types below the threshold, recording the best type", () => {
+    const documents = [doc("a"), doc("b")];
+    const decision = decideRoute(
+      email(documents, "401K"),
+      [
+        { document: documents[0]!, scores: [{ label: "Other", score: 0.95 }] },
+        { document: documents[1]!, scores: [{ label: "Invoice", score: 0.5 }] },
+      ],
+      POLICY,
+    );
+    expect(decision).toEqual({ processingStatus: "CLASSIFIED", documentType: "Other", documentConfidence: 0.95, targetQueueName: "401K", requestResend: false });
+  });
+
+  it("asks for a resend when the only readable thing is a password-protected PDF", () => {
+    const documents = [doc("a", "encrypted"), doc("b", "unsupported")];
+    expect(decideRoute(email(documents), [{ document: documents[0]! }, { document: documents[1]! }], POLICY)).toEqual({
+      processingStatus: "ENCRYPTED",
+      documentType: "",
+      documentConfidence: 0,
+      targetQueueName: "IRA",
+      requestResend: true,
+    });
+  });
+
+  it("sends unsupported or corrupt attachments to manual review", () => {
+    const documents = [doc("a", "invalid"), doc("b", "unsupported")];
+    expect(decideRoute(email(documents, ""), [], POLICY)).toMatchObject({ processingStatus: "MANUAL_REVIEW", targetQueueName: "", requestResend: false });
+  });
+
+  it("routes to the text intent (or the fallback) with MANUAL_REVIEW_REQUIRED when time runs out", () => {
+    expect(timeoutRoute(email([doc("a")], ""))).toEqual({ processingStatus: "MANUAL_REVIEW_REQUIRED", documentType: "", documentConfidence: 0, targetQueueName: "", requestResend: false });
+  });
+});

@@ -1,0 +1,70 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { generateSampleDocuments, SampleDocuments } from "../support/documents";
+
+const ROOT = join(__dirname, "..", "..");
+const runIdp = (args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "scripts", "cli", "idp.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 45_000 });
+
+interface Line {
+  file: string;
+  status: string;
+  documentType: string | null;
+  confidence: number | null;
+  pagesAnalyzed: number;
+  truncated: boolean;
+  error?: string;
+}
+const lines = (stdout: string) =>
+  stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Line);
+
+let samples: SampleDocuments;
+beforeAll(async () => {
+  samples = await generateSampleDocuments();
+});
+
+afterAll(() => rmSync(samples.dir, { recursive: true, force: true }));
+
+describe("npm run idp", () => {
+  it("prints one line per file, in order: text layer, OCR, encrypted, invalid, unsupported, truncated", () => {
+    const files = [samples.textPdf, samples.userPasswordPdf, samples.randomPdf, samples.docx, samples.png, samples.imagePdf, samples.oversizePdf];
+    const result = runIdp(files);
+    expect(result.status).toBe(0);
+    const [text, encrypted, invalid, unsupported, png, scanned, oversize, ...rest] = lines(result.stdout);
+    expect(rest).toEqual([]);
+    expect(text).toMatchObject({ file: samples.textPdf, status: "classified", documentType: "Invoice", pagesAnalyzed: 1, truncated: false });
+    expect(text!.confidence).toBeGreaterThan(0.8);
+    expect(encrypted).toEqual({ file: samples.userPasswordPdf, status: "encrypted", documentType: null, confidence: null, pagesAnalyzed: 0, truncated: false });
+    expect(invalid).toEqual({ file: samples.randomPdf, status: "invalid", documentType: null, confidence: null, pagesAnalyzed: 0, truncated: false });
+    expect(unsupported).toEqual({ file: samples.docx, status: "unsupported", documentType: null, confidence: null, pagesAnalyzed: 0, truncated: false });
+    // OCR (Tesseract) of a PNG, and of an image-only PDF rendered to an image.
+    expect(png).toMatchObject({ status: "classified", documentType: "Complaint", pagesAnalyzed: 1, truncated: false });
+    expect(png!.confidence).toBeGreaterThan(0.6);
+    expect(scanned).toMatchObject({ status: "classified", documentType: "ClaimForm", pagesAnalyzed: 1, truncated: false });
+    expect(oversize).toMatchObject({ status: "classified", documentType: "Other", pagesAnalyzed: 5, truncated: true });
+    expect(result.stderr).toContain(`${samples.userPasswordPdf}: encrypted: the PDF needs a password to open`);
+    expect(result.stderr).toContain(`${samples.docx}: unsupported: a ZIP container`);
+  });
+
+  it("applies limits from flags, reports unreadable files and exits 1 for them", () => {
+    const missing = join(samples.dir, "missing.pdf");
+    const size = readFileSync(samples.textPdf).length;
+    const result = runIdp([samples.textPdf, missing, "--max-bytes", String(size - 1)]);
+    expect(result.status).toBe(1);
+    const [tooLarge, unreadable] = lines(result.stdout);
+    expect(tooLarge).toMatchObject({ status: "unsupported", documentType: null });
+    expect(result.stderr).toContain(`the limit is ${size - 1}`);
+    expect(unreadable!.file).toBe(missing);
+    expect(unreadable!.error).toMatch(/ENOENT/);
+  });
+
+  it("prints usage without files", () => {
+    const result = runIdp([]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/usage: npm run idp/);
+  });
+});

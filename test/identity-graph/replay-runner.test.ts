@@ -1,0 +1,155 @@
+import { spawnSync, SpawnSyncReturns } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const ROOT = join(__dirname, "..", "..");
+const identity = (...args: string[]) =>
+  spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/cli/identity.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+const jsonLines = (stdout: string) =>
+  stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+interface EventLine {
+  eventId: string | null;
+  conversationId: string | null;
+  action: string;
+  tier: string | null;
+  profileId: string | null;
+  reason?: string;
+}
+
+const USAGE = "usage: identity replay <events.jsonl> [--store dir] | identity erase --email E | --phone P [--store dir]";
+
+describe("npm run identity, on one kept --store directory", () => {
+  let dir: string;
+  let replay: SpawnSyncReturns<string>;
+  let lines: Array<Record<string, unknown>>;
+  let events: EventLine[];
+  const line = (eventId: string, nth = 0) => events.filter((l) => l.eventId === eventId)[nth]!;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "identity-runner-"));
+    replay = identity("replay", "samples/identity/conversations.jsonl", "--store", dir);
+    lines = jsonLines(replay.stdout);
+    events = lines.slice(0, -1) as unknown as EventLine[];
+  });
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe("replay of the sample conversations", () => {
+    it("succeeds", () => {
+      // Assess
+      expect(replay.stderr).toBe("");
+      expect(replay.status).toBe(0);
+    });
+
+    it("prints one line per event, in order, with each resolution", () => {
+      // Assess
+      expect(events.map((l) => [l.eventId, l.action, l.tier])).toEqual([
+        ["e-001", "created", "deterministic"],
+        ["e-002", "created", "deterministic"],
+        ["e-003", "merged", "deterministic"],
+        ["e-003", "duplicate", "deterministic"],
+        ["e-004", "created", "anonymous"],
+        ["e-005", "matched", "anonymous"],
+        ["e-006", "created", "anonymous"],
+        ["e-007", "matched", "probabilistic"],
+        ["e-008", "ignored", null],
+        ["e-009", "created", "anonymous"],
+        ["e-010", "invalid", null],
+      ]);
+    });
+
+    it("ends with a summary of live profiles and events read", () => {
+      // Assess
+      expect(lines.at(-1)).toEqual({ profiles: 3, events: 11 });
+    });
+
+    it("keeps Jane's merge and its duplicate on her first (email) profile", () => {
+      // Assess
+      expect(line("e-001").profileId).toEqual(expect.any(String));
+      expect(line("e-003", 0).profileId).toBe(line("e-001").profileId);
+      expect(line("e-003", 1).profileId).toBe(line("e-001").profileId);
+      expect(line("e-002").profileId).not.toBe(line("e-001").profileId);
+    });
+
+    it("puts the returning device's chat (e-007) on the first chat's profile (e-004)", () => {
+      // Assess
+      expect(line("e-007")).toMatchObject({ conversationId: "conv-chat-2", profileId: line("e-004").profileId });
+    });
+
+    it("names what is wrong with the invalid event", () => {
+      // Assess
+      expect(line("e-010")).toEqual({
+        eventId: "e-010",
+        conversationId: null,
+        action: "invalid",
+        tier: null,
+        profileId: null,
+        reason:
+          "not a Genesys EventBridge event: source: Invalid input: expected string, received undefined; detail.eventBody: Invalid input: expected object, received undefined",
+      });
+    });
+  });
+
+  describe("then erase of Jane by email", () => {
+    let erase: SpawnSyncReturns<string>;
+    let returning: SpawnSyncReturns<string>;
+
+    beforeAll(() => {
+      erase = identity("erase", "--email", "jane.doe@example.com", "--store", dir);
+      returning = identity("replay", "samples/identity/returning-customer.jsonl", "--store", dir);
+    });
+
+    it("erases her profile with its identifiers and conversations", () => {
+      // Assess
+      expect(erase.status).toBe(0);
+      expect(jsonLines(erase.stdout)).toEqual([{ erased: true, profileId: line("e-001").profileId, identifiers: 5, conversations: 3, suppressed: 2 }]);
+    });
+
+    it("suppresses her when she comes back by phone and by email", () => {
+      // Assess
+      expect(returning.status).toBe(0);
+      expect(jsonLines(returning.stdout)).toEqual([
+        { eventId: "e-101", conversationId: "conv-call-9", action: "suppressed", tier: null, profileId: null },
+        { eventId: "e-102", conversationId: "conv-email-9", action: "suppressed", tier: null, profileId: null },
+        { profiles: 2, events: 2 },
+      ]);
+    });
+  });
+});
+
+describe("npm run identity, misused", () => {
+  it("refuses erase without --email or --phone, with a usage message", () => {
+    // Act
+    const result = identity("erase");
+
+    // Assess
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe("erase needs exactly one of --email or --phone");
+    expect(result.stdout).toBe("");
+  });
+
+  it("refuses erase with both --email and --phone", () => {
+    // Act
+    const result = identity("erase", "--email", "jane.doe@example.com", "--phone", "+12025550147");
+
+    // Assess
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe("erase needs exactly one of --email or --phone");
+  });
+
+  it("prints the usage for replay without a file", () => {
+    // Act
+    const result = identity("replay");
+
+    // Assess
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(USAGE);
+  });
+});

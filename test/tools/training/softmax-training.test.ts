@@ -1,0 +1,187 @@
+import { LabeledText, SoftmaxModel, softmaxClassifier } from "../../../functions/shared/classifier/model";
+import { trainNaiveBayes, trainSoftmax } from "../../../scripts/training/softmax-training";
+
+const CORPUS: LabeledText[] = [
+  { label: "IRA", text: "Can I convert my traditional IRA to a Roth IRA?" },
+  { label: "IRA", text: "What is the IRA contribution limit this year?" },
+  { label: "IRA", text: "I want to open a Roth IRA account" },
+  { label: "IRA", text: "Required minimum distribution from my inherited IRA" },
+  { label: "529", text: "How do I use my 529 plan for college tuition?" },
+  { label: "529", text: "Change the beneficiary on the 529 college savings plan" },
+  { label: "529", text: "Can 529 money pay for my daughter's books?" },
+  { label: "529", text: "Age-based portfolio in the college savings plan" },
+  { label: "GENERAL", text: "I forgot my password and cannot log in" },
+  { label: "GENERAL", text: "Please update my mailing address" },
+  { label: "GENERAL", text: "Why was I charged a debit card fee?" },
+  { label: "GENERAL", text: "The mobile app keeps crashing when I log in" },
+];
+
+const PROBES = ["Roth conversion of my IRA", "paying tuition from the 529 college plan", "reset my password", "something unrelated entirely"];
+
+describe("trainSoftmax", () => {
+  let model: SoftmaxModel;
+
+  beforeAll(() => {
+    model = trainSoftmax(CORPUS);
+  });
+
+  it("is deterministic: the same corpus trained twice gives identical JSON", () => {
+    // Act
+    const again = trainSoftmax(CORPUS);
+
+    // Assess
+    expect(JSON.stringify(again)).toBe(JSON.stringify(model));
+  });
+
+  it("records the sorted labels, the model kind and the number of training documents", () => {
+    // Assess
+    expect(model.kind).toBe("softmax-tfidf");
+    expect(model.version).toBe(1);
+    expect(model.labels).toEqual(["529", "GENERAL", "IRA"]);
+    expect(model.trainedOn).toEqual({ documents: 12 });
+    expect(model.weights).toHaveLength(3);
+    expect(model.bias).toHaveLength(3);
+    expect(model.weights[0]).toHaveLength(model.idf.length);
+  });
+
+  it("returns one score per label that sum to 1, best first", () => {
+    // Prepare
+    const classifier = softmaxClassifier(model);
+
+    // Act
+    const scores = classifier.classify("Can I convert my IRA to a Roth?");
+
+    // Assess
+    expect(scores.map((s) => s.label).sort()).toEqual(["529", "GENERAL", "IRA"]);
+    expect(scores.reduce((sum, s) => sum + s.score, 0)).toBeCloseTo(1, 10);
+    for (let i = 1; i < scores.length; i++) expect(scores[i - 1]!.score).toBeGreaterThanOrEqual(scores[i]!.score);
+  });
+
+  it("ranks the label whose vocabulary the text uses first", () => {
+    // Prepare
+    const classifier = softmaxClassifier(model);
+
+    // Act
+    const best = ["Roth conversion of my IRA", "paying tuition from the 529 college plan", "reset my password"].map(
+      (text) => classifier.classify(text)[0]?.label,
+    );
+
+    // Assess
+    expect(best).toEqual(["IRA", "529", "GENERAL"]);
+  });
+
+  it("gives identical predictions after a JSON round trip of the model", () => {
+    // Prepare
+    const original = softmaxClassifier(model);
+    const restored = softmaxClassifier(JSON.parse(JSON.stringify(model)) as SoftmaxModel);
+
+    // Act
+    const before = PROBES.map((text) => original.classify(text));
+    const after = PROBES.map((text) => restored.classify(text));
+
+    // Assess
+    expect(after).toEqual(before);
+  });
+
+  it("gives a different model for a different seed", () => {
+    // Act
+    const other = trainSoftmax(CORPUS, { seed: 8 });
+
+    // Assess
+    expect(JSON.stringify(other.weights)).not.toBe(JSON.stringify(model.weights));
+  });
+
+  it("leaves terms rarer than minDocumentFrequency out of the vocabulary", () => {
+    // Act
+    const pruned = trainSoftmax(CORPUS, { minDocumentFrequency: 2, epochs: 1 });
+
+    // Assess
+    expect(Object.keys(pruned.vocabulary).length).toBeLessThan(Object.keys(model.vocabulary).length);
+    expect(pruned.vocabulary).toHaveProperty("ira");
+    expect(pruned.vocabulary).not.toHaveProperty("crashing");
+  });
+
+  it("throws on an empty corpus", () => {
+    // Act / Assess
+    expect(() => trainSoftmax([])).toThrow("cannot train on an empty corpus");
+  });
+});
+
+describe("softmaxClassifier", () => {
+  let model: SoftmaxModel;
+
+  beforeAll(() => {
+    model = trainSoftmax(CORPUS, { epochs: 1 });
+  });
+
+  it("rejects a model of an unsupported kind", () => {
+    // Prepare
+    const foreign = { ...model, kind: "naive-bayes" } as unknown as SoftmaxModel;
+
+    // Act / Assess
+    expect(() => softmaxClassifier(foreign)).toThrow("unsupported model kind naive-bayes v1");
+  });
+
+  it("rejects a model of an unsupported version", () => {
+    // Prepare
+    const future = { ...model, version: 2 } as unknown as SoftmaxModel;
+
+    // Act / Assess
+    expect(() => softmaxClassifier(future)).toThrow("unsupported model kind softmax-tfidf v2");
+  });
+
+  it("exposes the model's labels", () => {
+    // Act
+    const classifier = softmaxClassifier(model);
+
+    // Assess
+    expect(classifier.labels).toEqual(["529", "GENERAL", "IRA"]);
+  });
+});
+
+describe("trainNaiveBayes", () => {
+  it("classifies texts by the vocabulary of their class", () => {
+    // Prepare
+    const classifier = trainNaiveBayes(CORPUS);
+
+    // Act
+    const best = ["Roth conversion of my IRA", "paying tuition from the 529 college plan", "reset my password"].map(
+      (text) => classifier.classify(text)[0]?.label,
+    );
+
+    // Assess
+    expect(best).toEqual(["IRA", "529", "GENERAL"]);
+  });
+
+  it("returns sorted scores over all labels that sum to 1", () => {
+    // Prepare
+    const classifier = trainNaiveBayes(CORPUS);
+
+    // Act
+    const scores = classifier.classify("college savings");
+
+    // Assess
+    expect(classifier.labels).toEqual(["529", "GENERAL", "IRA"]);
+    expect(scores).toHaveLength(3);
+    expect(scores.reduce((sum, s) => sum + s.score, 0)).toBeCloseTo(1, 10);
+    for (let i = 1; i < scores.length; i++) expect(scores[i - 1]!.score).toBeGreaterThanOrEqual(scores[i]!.score);
+  });
+
+  it("falls back to the class priors for text with no known terms", () => {
+    // Prepare
+    const classifier = trainNaiveBayes([
+      { label: "A", text: "alpha" },
+      { label: "A", text: "beta" },
+      { label: "A", text: "gamma" },
+      { label: "B", text: "delta" },
+    ]);
+
+    // Act
+    const scores = classifier.classify("");
+
+    // Assess
+    expect(scores[0]?.label).toBe("A");
+    expect(scores[0]?.score).toBeCloseTo(0.75, 10);
+    expect(scores[1]?.score).toBeCloseTo(0.25, 10);
+  });
+});
