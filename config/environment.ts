@@ -135,6 +135,20 @@ export const environmentSchema = z
   logRetentionDays: z
     .union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((d) => z.literal(d)))
     .default(30),
+  /**
+   * Keep stored data when the stack is destroyed: deletion protection on tables, no force_destroy on
+   * buckets, recovery windows on secrets. Leave it on for any environment holding real customer data;
+   * turn it off for sandboxes that are destroyed and redeployed.
+   */
+  protectData: z.boolean().default(true),
+  observability: z
+    .strictObject({
+      /** AWS X-Ray tracing of every function and state machine. */
+      tracing: z.boolean().default(false),
+      /** Step Functions execution history in CloudWatch Logs. */
+      executionLogLevel: z.enum(["OFF", "ERROR", "ALL"]).default("ERROR"),
+    })
+    .prefault({}),
   emailRouting,
   attachmentRouting,
   identityGraph,

@@ -27,6 +27,15 @@ describe("environment configuration", () => {
     expect(prod?.state).toMatchObject({ backend: "s3", encrypt: true, lockTable: "acme-gcx-terraform-locks" });
     expect(prod?.genesys.awsAccountId).toBe(GENESYS_AWS_ACCOUNT_ID);
     expect(prod?.namePrefix).toBe("gcx");
+    expect([dev?.protectData, prod?.protectData]).toEqual([false, true]);
+    expect(prod?.observability).toEqual({ tracing: true, executionLogLevel: "ERROR" });
+  });
+
+  it("protects data unless an environment says otherwise", () => {
+    const { protectData: _omitted, observability: _default, ...raw } = rawEnvironment("dev") as Record<string, unknown>;
+    const env = parseEnvironment("sandbox", raw);
+    expect(env.protectData).toBe(true);
+    expect(env.observability).toEqual({ tracing: false, executionLogLevel: "ERROR" });
   });
 
   it("defaults the Genesys AWS account to the FedRAMP one in us-east-2", () => {
