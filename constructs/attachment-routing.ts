@@ -13,11 +13,17 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { EnvironmentSettings } from "../config/environment";
 import { readCorpus } from "../scripts/training/corpus";
+import { ATTACHMENT_CLASSIFY } from "../functions/attachment-routing/classify/environment";
+import { ATTACHMENT_LOAD } from "../functions/attachment-routing/load/environment";
+import { ATTACHMENT_OCR_COMPLETE } from "../functions/attachment-routing/ocr-complete/environment";
+import { ATTACHMENT_OCR_START } from "../functions/attachment-routing/ocr-start/environment";
+import { ATTACHMENT_ROUTE } from "../functions/attachment-routing/route/environment";
+import { ATTACHMENT_START } from "../functions/attachment-routing/start/environment";
 import { attachmentPipelineDefinition } from "./aws/attachment-pipeline-definition";
 import { ComprehendClassifier } from "./aws/comprehend-classifier";
 import { allowRuleToSend, deadLetterQueue } from "./aws/event-queue";
 import { assumeRolePolicy, policyDocument } from "./aws/iam";
-import { NodejsFunction } from "./aws/nodejs-function";
+import { FunctionDefaults, NodejsFunction } from "./aws/nodejs-function";
 import { SecureBucket } from "./aws/secure-bucket";
 import { RoutingQueues } from "./genesys/routing-queues";
 import { GenesysEventStream } from "./genesys-event-stream";
@@ -41,7 +47,7 @@ export interface AttachmentRoutingProps {
   readonly fromName: string;
   readonly events: GenesysEventStream;
   readonly genesysCredentialsSecretArn: string;
-  readonly logRetentionDays: number;
+  readonly functionDefaults: FunctionDefaults;
 }
 
 /**
@@ -67,7 +73,7 @@ export class AttachmentRouting extends Construct {
         );
       }
     }
-    const common = { logRetentionDays: props.logRetentionDays };
+    const common = props.functionDefaults;
     const genesysEnvironment = { GENESYS_REGION: props.genesysRegion, GENESYS_CREDENTIALS_SECRET_ARN: props.genesysCredentialsSecretArn };
     const readGenesysSecret = { sid: "ReadGenesysCredentials", actions: ["secretsmanager:GetSecretValue"], resources: [props.genesysCredentialsSecretArn] };
 
@@ -104,7 +110,7 @@ export class AttachmentRouting extends Construct {
     });
 
     const load = new NodejsFunction(this, "load", {
-      entry: "attachment-routing/load",
+      contract: ATTACHMENT_LOAD,
       functionName: naming.name("attachment-load"),
       description: "Reads the email's attachments from Genesys, stores and inspects them",
       timeoutSeconds: 120,
@@ -113,12 +119,12 @@ export class AttachmentRouting extends Construct {
       environment: {
         ...genesysEnvironment,
         DOCUMENTS_BUCKET: this.documents.bucket.id,
-        DOCUMENT_LIMITS: JSON.stringify({ maxBytes: settings.maxAttachmentBytes, classificationPages: settings.classificationPages }),
+        DOCUMENT_LIMITS: { maxBytes: settings.maxAttachmentBytes, classificationPages: settings.classificationPages },
       },
       statements: [readGenesysSecret, { sid: "StoreDocuments", actions: ["s3:PutObject"], resources: [documentObjects] }],
     });
     const ocrStart = new NodejsFunction(this, "ocr-start", {
-      entry: "attachment-routing/ocr-start",
+      contract: ATTACHMENT_OCR_START,
       functionName: naming.name("attachment-ocr-start"),
       description: "Starts Textract text detection and parks the task token",
       timeoutSeconds: 30,
@@ -148,11 +154,11 @@ export class AttachmentRouting extends Construct {
             languageCode: "en",
             inferenceUnits: settings.classifier.comprehend.inferenceUnits,
             trainingTimeoutMinutes: 240,
-            logRetentionDays: props.logRetentionDays,
+            functionDefaults: props.functionDefaults,
           })
         : undefined;
     const classify = new NodejsFunction(this, "classify", {
-      entry: "attachment-routing/classify",
+      contract: ATTACHMENT_CLASSIFY,
       functionName: naming.name("attachment-classify"),
       description: "Classifies the documents' text and decides where the email goes",
       timeoutSeconds: 30,
@@ -160,8 +166,8 @@ export class AttachmentRouting extends Construct {
       ...common,
       environment: {
         DOCUMENTS_BUCKET: this.documents.bucket.id,
-        DOCUMENT_QUEUES: JSON.stringify(settings.documentQueues),
-        CONFIDENCE_THRESHOLD: String(settings.classifier.confidenceThreshold),
+        DOCUMENT_QUEUES: settings.documentQueues,
+        CONFIDENCE_THRESHOLD: settings.classifier.confidenceThreshold,
         CLASSIFIER_BACKEND: settings.classifier.backend,
         ...(classifier ? { COMPREHEND_ENDPOINT_ARN: classifier.endpointArn } : {}),
       },
@@ -172,14 +178,14 @@ export class AttachmentRouting extends Construct {
     });
     const queueIds = { ...props.intentQueueIds, ...Object.fromEntries([...props.queues.byName].map(([name, queue]) => [name, queue.id])) };
     const route = new NodejsFunction(this, "route", {
-      entry: "attachment-routing/route",
+      contract: ATTACHMENT_ROUTE,
       functionName: naming.name("attachment-route"),
       description: "Writes the document attributes and moves the email out of the triage queue",
       timeoutSeconds: 60,
       ...common,
       environment: {
         ...genesysEnvironment,
-        QUEUE_IDS: JSON.stringify(queueIds),
+        QUEUE_IDS: queueIds,
         FALLBACK_QUEUE_ID: props.fallbackQueueId,
         RESEND_FROM_ADDRESS: props.fromAddress,
         RESEND_FROM_NAME: props.fromName,
@@ -214,7 +220,7 @@ export class AttachmentRouting extends Construct {
     });
 
     const ocrComplete = new NodejsFunction(this, "ocr-complete", {
-      entry: "attachment-routing/ocr-complete",
+      contract: ATTACHMENT_OCR_COMPLETE,
       functionName: naming.name("attachment-ocr-complete"),
       description: "Collects Textract's text and resumes the waiting execution (late results are ignored)",
       timeoutSeconds: 60,
@@ -240,7 +246,7 @@ export class AttachmentRouting extends Construct {
 
     const triageQueueId = props.queues.get(settings.triageQueue).id;
     const start = new NodejsFunction(this, "start", {
-      entry: "attachment-routing/start",
+      contract: ATTACHMENT_START,
       functionName: naming.name("attachment-start"),
       description: "Starts one pipeline execution per email entering the triage queue",
       timeoutSeconds: 10,

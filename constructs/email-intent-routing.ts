@@ -2,12 +2,13 @@ import { join } from "node:path";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { EnvironmentSettings } from "../config/environment";
+import { CLASSIFY_EMAIL } from "../functions/email-routing/classify-email/environment";
 import { dataActionContract } from "../functions/email-routing/core/contract";
 import { readCorpus } from "../scripts/training/corpus";
 import { ClassifierRestApi } from "./aws/classifier-rest-api";
 import { ComprehendClassifier } from "./aws/comprehend-classifier";
 import { GenesysInvokeRole } from "./aws/genesys-invoke-role";
-import { NodejsFunction } from "./aws/nodejs-function";
+import { FunctionDefaults, NodejsFunction } from "./aws/nodejs-function";
 import { ArchitectFlow } from "./genesys/architect-flow";
 import { DataAction, DataActionTransport } from "./genesys/data-action";
 import { EmailRoute } from "./genesys/email-route";
@@ -26,7 +27,7 @@ export interface EmailIntentRoutingProps {
   readonly genesysAwsAccountId: string;
   /** The Genesys org id (from `genesyscloud_organizations_me`), used as the external id of the invoke role. */
   readonly genesysOrgId: string;
-  readonly logRetentionDays: number;
+  readonly functionDefaults: FunctionDefaults;
   /** When set, the flow holds every email in this queue (no agent works it) for the attachment pipeline. */
   readonly holdQueue?: RoutingQueue;
   /** Defaults: the repository's corpus and flow. */
@@ -76,22 +77,22 @@ export class EmailIntentRouting extends Construct {
         languageCode: classifier.comprehend.languageCode,
         inferenceUnits: classifier.comprehend.inferenceUnits,
         trainingTimeoutMinutes: classifier.comprehend.trainingTimeoutMinutes,
-        logRetentionDays: props.logRetentionDays,
+        functionDefaults: props.functionDefaults,
       });
     }
 
     this.classifierFunction = new NodejsFunction(this, "classifier", {
-      entry: "email-routing/classify-email",
+      contract: CLASSIFY_EMAIL,
       functionName: naming.name("classify-email"),
       description: `Classifies inbound email into topics (${classifier.backend} backend) for Genesys routing`,
       // Answer inside the data action's timeout so Genesys always gets a reply.
       timeoutSeconds: Math.max(3, Math.min(settings.dataActionTimeoutSeconds, 29) - 1),
       memoryMb: 512,
-      logRetentionDays: props.logRetentionDays,
+      ...props.functionDefaults,
       environment: {
         CLASSIFIER_BACKEND: classifier.backend,
-        CONFIDENCE_THRESHOLD: String(classifier.confidenceThreshold),
-        TOPIC_QUEUES: JSON.stringify(settings.topicQueues),
+        CONFIDENCE_THRESHOLD: classifier.confidenceThreshold,
+        TOPIC_QUEUES: settings.topicQueues,
         ...(this.comprehend ? { COMPREHEND_ENDPOINT_ARN: this.comprehend.endpointArn } : {}),
       },
       statements: this.comprehend

@@ -8,8 +8,10 @@ import { EnvironmentSettings } from "../config/environment";
 import { TABLE_KEYS } from "../functions/identity-graph/core/dynamodb-store";
 import { IDENTITY_TOPIC_NAMES } from "../functions/identity-graph/core/events";
 import { IdentitySettings } from "../functions/identity-graph/core/settings";
+import { IDENTITY_ERASE } from "../functions/identity-graph/erase/environment";
+import { IDENTITY_RESOLVER } from "../functions/identity-graph/resolver/environment";
 import { EventQueue } from "./aws/event-queue";
-import { NodejsFunction } from "./aws/nodejs-function";
+import { FunctionDefaults, NodejsFunction } from "./aws/nodejs-function";
 import { GenesysEventStream } from "./genesys-event-stream";
 import { Naming } from "./naming";
 
@@ -20,7 +22,7 @@ export interface IdentityGraphProps {
   readonly events: GenesysEventStream;
   /** Secrets Manager secret of the Genesys OAuth client used for write-back. */
   readonly genesysCredentialsSecretArn: string;
-  readonly logRetentionDays: number;
+  readonly functionDefaults: FunctionDefaults;
 }
 
 /**
@@ -83,24 +85,24 @@ export class IdentityGraph extends Construct {
     const common = {
       TABLE_NAME: this.table.name,
       HMAC_KEY_SECRET_ARN: hashingKey.arn,
-      IDENTITY_SETTINGS: JSON.stringify(identitySettings),
+      IDENTITY_SETTINGS: identitySettings,
     };
     const readHashingKey = { sid: "ReadHashingKey", actions: ["secretsmanager:GetSecretValue"], resources: [hashingKey.arn] };
 
     this.resolver = new NodejsFunction(this, "resolver", {
-      entry: "identity-graph/resolver",
+      contract: IDENTITY_RESOLVER,
       functionName: naming.name("identity-resolver"),
       description: "Resolves Genesys conversation events to customer profiles and writes the reference back",
       timeoutSeconds: settings.resolverTimeoutSeconds,
       memoryMb: 512,
-      logRetentionDays: props.logRetentionDays,
+      ...props.functionDefaults,
       environment: {
         ...common,
         GENESYS_REGION: props.genesysRegion,
         GENESYS_CREDENTIALS_SECRET_ARN: props.genesysCredentialsSecretArn,
         DEAD_LETTER_QUEUE_URL: this.events.deadLetterQueue.url,
         // Every concurrent invocation has its own token bucket: together they stay under the limit.
-        WRITE_BACK_REQUESTS_PER_MINUTE: String(Math.max(1, Math.floor(settings.writeBackRequestsPerMinute / settings.maxConcurrency))),
+        WRITE_BACK_REQUESTS_PER_MINUTE: Math.max(1, Math.floor(settings.writeBackRequestsPerMinute / settings.maxConcurrency)),
       },
       statements: [
         {
@@ -128,12 +130,12 @@ export class IdentityGraph extends Construct {
     });
 
     this.eraser = new NodejsFunction(this, "eraser", {
-      entry: "identity-graph/erase",
+      contract: IDENTITY_ERASE,
       functionName: naming.name("identity-erase"),
       description: 'GDPR erasure: invoke with {"email": ...} or {"phone": ...}',
       timeoutSeconds: 60,
       memoryMb: 256,
-      logRetentionDays: props.logRetentionDays,
+      ...props.functionDefaults,
       environment: common,
       statements: [
         {

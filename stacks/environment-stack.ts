@@ -51,6 +51,7 @@ export class EnvironmentStack extends TerraformStack {
     }
 
     const genesysOrg = new DataGenesyscloudOrganizationsMe(this, "genesys-org", {});
+    const functionDefaults = { logRetentionDays: environment.logRetentionDays, tracing: environment.observability.tracing };
 
     const attachments = environment.attachmentRouting;
     const attachmentQueues = attachments.enabled
@@ -67,7 +68,7 @@ export class EnvironmentStack extends TerraformStack {
           aws: environment.aws,
           genesysAwsAccountId: environment.genesys.awsAccountId,
           genesysOrgId: genesysOrg.id,
-          logRetentionDays: environment.logRetentionDays,
+          functionDefaults,
           holdQueue: attachmentQueues?.get(attachments.triageQueue),
         })
       : undefined;
@@ -106,7 +107,7 @@ export class EnvironmentStack extends TerraformStack {
         genesysRegion: environment.genesys.region,
         events: events!,
         genesysCredentialsSecretArn: genesysApi!.secretArn,
-        logRetentionDays: environment.logRetentionDays,
+        functionDefaults,
       });
     }
     if (attachments.enabled && email && attachmentQueues) {
@@ -122,7 +123,7 @@ export class EnvironmentStack extends TerraformStack {
         fromName: environment.emailRouting.fromName,
         events: events!,
         genesysCredentialsSecretArn: genesysApi!.secretArn,
-        logRetentionDays: environment.logRetentionDays,
+        functionDefaults,
       });
     }
   }

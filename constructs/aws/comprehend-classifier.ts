@@ -8,7 +8,8 @@ import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { readCorpus } from "../../scripts/training/corpus";
 import { Naming } from "../naming";
 import { assumeRolePolicy, policyDocument } from "./iam";
-import { NodejsFunction } from "./nodejs-function";
+import { COMPREHEND_ENDPOINT_MANAGER } from "../../functions/shared/comprehend-endpoint-manager/environment";
+import { FunctionDefaults, NodejsFunction } from "./nodejs-function";
 import { SecureBucket } from "./secure-bucket";
 
 export interface ComprehendClassifierProps {
@@ -22,7 +23,7 @@ export interface ComprehendClassifierProps {
   readonly languageCode: string;
   readonly inferenceUnits: number;
   readonly trainingTimeoutMinutes: number;
-  readonly logRetentionDays: number;
+  readonly functionDefaults: FunctionDefaults;
 }
 
 /**
@@ -92,12 +93,13 @@ export class ComprehendClassifier extends Construct {
     const endpointName = naming.name(props.purpose, 40);
     const endpointArn = `arn:aws:comprehend:${props.region}:${props.accountId}:document-classifier-endpoint/${endpointName}`;
     const manager = new NodejsFunction(this, "endpoint-manager", {
-      entry: "shared/comprehend-endpoint-manager",
+      contract: COMPREHEND_ENDPOINT_MANAGER,
+      environment: {},
       functionName: naming.name(`${props.purpose}-endpoint-manager`),
       description: `Creates, updates and deletes the ${endpointName} Comprehend endpoint for Terraform`,
       timeoutSeconds: 900,
       memoryMb: 256,
-      logRetentionDays: props.logRetentionDays,
+      ...props.functionDefaults,
       statements: [
         {
           sid: "ManageEndpoint",

@@ -1,4 +1,7 @@
-import { readSettings } from "../../functions/email-routing/classify-email/environment";
+import { CLASSIFY_EMAIL } from "../../functions/email-routing/classify-email/environment";
+import { parseLambdaEnvironment } from "../../functions/shared/env";
+
+const readSettings = (env: Record<string, string | undefined>) => parseLambdaEnvironment(CLASSIFY_EMAIL, env);
 
 const GOOD = {
   CLASSIFIER_BACKEND: "embedded",
@@ -7,7 +10,7 @@ const GOOD = {
 };
 const ENDPOINT_ARN = "arn:aws:comprehend:us-east-1:123456789012:document-classifier-endpoint/email-intents";
 
-describe("readSettings", () => {
+describe("the classify-email environment contract", () => {
   it("reads a good embedded configuration, converting the threshold and parsing the queues", () => {
     // Act
     const settings = readSettings(GOOD);
@@ -40,7 +43,7 @@ describe("readSettings", () => {
   it("requires COMPREHEND_ENDPOINT_ARN when the backend is comprehend", () => {
     // Act / Assess
     expect(() => readSettings({ ...GOOD, CLASSIFIER_BACKEND: "comprehend" })).toThrow(
-      "invalid classify-email configuration: COMPREHEND_ENDPOINT_ARN: is required when CLASSIFIER_BACKEND is comprehend",
+      "invalid email-routing/classify-email configuration: COMPREHEND_ENDPOINT_ARN: is required when CLASSIFIER_BACKEND is comprehend",
     );
   });
 
@@ -54,14 +57,14 @@ describe("readSettings", () => {
   it("rejects TOPIC_QUEUES that is not JSON", () => {
     // Act / Assess
     expect(() => readSettings({ ...GOOD, TOPIC_QUEUES: "IRA=IRA Queue" })).toThrow(
-      "invalid classify-email configuration: TOPIC_QUEUES: must be JSON: an object of label to queue name",
+      "invalid email-routing/classify-email configuration: TOPIC_QUEUES: must be JSON: an object of label to queue name",
     );
   });
 
   it("rejects TOPIC_QUEUES whose queue names are not strings", () => {
     // Act / Assess
     expect(() => readSettings({ ...GOOD, TOPIC_QUEUES: '{"IRA": 5}' })).toThrow(
-      "invalid classify-email configuration: TOPIC_QUEUES: must be an object of label to queue name: IRA: Invalid input: expected string, received number",
+      "invalid email-routing/classify-email configuration: TOPIC_QUEUES: must be an object of label to queue name: IRA: Invalid input: expected string, received number",
     );
   });
 

@@ -12,7 +12,7 @@ const TEST_SECRETS = {
 };
 
 /** Actions AWS offers no resource-level permissions for: `Resource: "*"` is the only form. */
-const RESOURCELESS_ACTIONS = new Set(["textract:StartDocumentTextDetection", "textract:GetDocumentTextDetection"]);
+const RESOURCELESS_ACTIONS = new Set(["textract:StartDocumentTextDetection", "textract:GetDocumentTextDetection", "xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
 
 interface Statement {
   Effect: string;

@@ -1,23 +1,12 @@
 import { S3Client } from "@aws-sdk/client-s3";
-import * as z from "zod";
 import { s3DocumentStore } from "../core/storage";
-import { classifierBackendEnvironment, lazyClassifierBackend, requireEndpointForComprehend } from "../../shared/classifier/backend";
-import { jsonVariable, parseEnvironment } from "../../shared/env";
+import { lazyClassifierBackend } from "../../shared/classifier/backend";
+import { parseLambdaEnvironment } from "../../shared/env";
 import { createTelemetry } from "../../shared/telemetry";
+import { ATTACHMENT_CLASSIFY } from "./environment";
 import { makeHandler } from "./handler";
 
-const env = parseEnvironment(
-  requireEndpointForComprehend(
-    z.object({
-      ...classifierBackendEnvironment,
-      DOCUMENTS_BUCKET: z.string().min(3),
-      CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1),
-      DOCUMENT_QUEUES: jsonVariable(z.record(z.string(), z.string()), "an object of document type to queue name"),
-    }),
-  ),
-  process.env,
-  "attachment-classify",
-);
+const env = parseLambdaEnvironment(ATTACHMENT_CLASSIFY);
 const { logger, metrics } = createTelemetry("attachment-classify");
 
 export const handler = makeHandler({

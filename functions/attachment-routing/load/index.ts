@@ -1,29 +1,12 @@
 import { S3Client } from "@aws-sdk/client-s3";
-import * as z from "zod";
-import { genesysClientFromEnvironment, genesysEnvironment } from "../../shared/genesys/runtime";
+import { genesysClientFromEnvironment } from "../../shared/genesys/runtime";
 import { s3DocumentStore } from "../core/storage";
-import { jsonVariable, parseEnvironment } from "../../shared/env";
+import { parseLambdaEnvironment } from "../../shared/env";
 import { createTelemetry } from "../../shared/telemetry";
+import { ATTACHMENT_LOAD } from "./environment";
 import { makeHandler } from "./handler";
 
-const positiveInteger = z.number().int().positive();
-const env = parseEnvironment(
-  z.object({
-    ...genesysEnvironment,
-    DOCUMENTS_BUCKET: z.string().min(3),
-    DOCUMENT_LIMITS: jsonVariable(
-      z.strictObject({
-        maxBytes: positiveInteger.optional(),
-        maxPages: positiveInteger.optional(),
-        classificationPages: positiveInteger.optional(),
-        minTextChars: z.number().int().nonnegative().optional(),
-      }),
-      "an object of document limits {maxBytes, maxPages, classificationPages, minTextChars}",
-    ).default({}),
-  }),
-  process.env,
-  "attachment-load",
-);
+const env = parseLambdaEnvironment(ATTACHMENT_LOAD);
 const { logger, metrics } = createTelemetry("attachment-load");
 
 export const handler = makeHandler({

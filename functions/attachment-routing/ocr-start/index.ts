@@ -1,21 +1,12 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { TextractClient } from "@aws-sdk/client-textract";
-import * as z from "zod";
 import { dynamoTaskTokenStore } from "../core/token-store";
-import { parseEnvironment } from "../../shared/env";
+import { parseLambdaEnvironment } from "../../shared/env";
 import { createTelemetry } from "../../shared/telemetry";
+import { ATTACHMENT_OCR_START } from "./environment";
 import { makeHandler } from "./handler";
 
-const env = parseEnvironment(
-  z.object({
-    DOCUMENTS_BUCKET: z.string().min(3),
-    TASK_TOKEN_TABLE_NAME: z.string().min(3),
-    TEXTRACT_TOPIC_ARN: z.string().startsWith("arn:"),
-    TEXTRACT_ROLE_ARN: z.string().startsWith("arn:"),
-  }),
-  process.env,
-  "attachment-ocr-start",
-);
+const env = parseLambdaEnvironment(ATTACHMENT_OCR_START);
 const { logger, metrics } = createTelemetry("attachment-ocr-start");
 
 export const handler = makeHandler({

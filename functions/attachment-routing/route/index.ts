@@ -1,22 +1,10 @@
-import * as z from "zod";
-import { genesysClientFromEnvironment, genesysEnvironment } from "../../shared/genesys/runtime";
-import { jsonVariable, parseEnvironment } from "../../shared/env";
+import { genesysClientFromEnvironment } from "../../shared/genesys/runtime";
+import { parseLambdaEnvironment } from "../../shared/env";
 import { createTelemetry } from "../../shared/telemetry";
+import { ATTACHMENT_ROUTE } from "./environment";
 import { makeHandler } from "./handler";
 
-const env = parseEnvironment(
-  z.object({
-    ...genesysEnvironment,
-    QUEUE_IDS: jsonVariable(z.record(z.string(), z.string().min(1)), "an object of queue name to queue id"),
-    FALLBACK_QUEUE_ID: z.string().min(1),
-    RESEND_FROM_ADDRESS: z.email(),
-    RESEND_FROM_NAME: z.string().min(1),
-    RESEND_SUBJECT: z.string().min(1),
-    RESEND_BODY: z.string().min(1),
-  }),
-  process.env,
-  "attachment-route",
-);
+const env = parseLambdaEnvironment(ATTACHMENT_ROUTE);
 const { logger, metrics } = createTelemetry("attachment-route");
 
 export const handler = makeHandler({

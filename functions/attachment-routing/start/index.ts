@@ -1,17 +1,10 @@
 import { SFNClient } from "@aws-sdk/client-sfn";
-import * as z from "zod";
-import { parseEnvironment } from "../../shared/env";
+import { parseLambdaEnvironment } from "../../shared/env";
 import { createTelemetry } from "../../shared/telemetry";
+import { ATTACHMENT_START } from "./environment";
 import { makeHandler } from "./handler";
 
-const env = parseEnvironment(
-  z.object({
-    STATE_MACHINE_ARN: z.string().startsWith("arn:"),
-    TRIAGE_QUEUE_ID: z.string().min(1),
-  }),
-  process.env,
-  "attachment-start",
-);
+const env = parseLambdaEnvironment(ATTACHMENT_START);
 const { logger, metrics } = createTelemetry("attachment-start");
 
 export const handler = makeHandler({

@@ -1,18 +1,17 @@
 import * as z from "zod";
-import { classifierBackendEnvironment, requireEndpointForComprehend } from "../../shared/classifier/backend";
-import { jsonVariable, parseEnvironment } from "../../shared/env";
+import { classifierBackendEnvironment, requireEndpointForComprehend } from "../../shared/classifier/environment";
+import { jsonVariable, lambdaContract } from "../../shared/env";
 
-/** The function's configuration, from its Lambda environment. No secrets live here. */
-const settingsSchema = requireEndpointForComprehend(
-  z.object({
-    ...classifierBackendEnvironment,
-    CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1),
-    TOPIC_QUEUES: jsonVariable(z.record(z.string(), z.string()), "an object of label to queue name"),
-  }),
+/** The email classifier's configuration. No secrets live here. */
+export const CLASSIFY_EMAIL = lambdaContract(
+  "email-routing/classify-email",
+  requireEndpointForComprehend(
+    z.object({
+      ...classifierBackendEnvironment,
+      CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1),
+      TOPIC_QUEUES: jsonVariable(z.record(z.string(), z.string()), "an object of label to queue name"),
+    }),
+  ),
 );
 
-export type ClassifierSettings = z.output<typeof settingsSchema>;
-
-export function readSettings(env: Record<string, string | undefined>): ClassifierSettings {
-  return parseEnvironment(settingsSchema, env, "classify-email");
-}
+export type ClassifierSettings = z.output<typeof CLASSIFY_EMAIL.environment>;

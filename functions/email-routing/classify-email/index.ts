@@ -1,9 +1,10 @@
 import { lazyClassifierBackend } from "../../shared/classifier/backend";
+import { parseLambdaEnvironment } from "../../shared/env";
 import { createTelemetry } from "../../shared/telemetry";
 import { makeHandler } from "./handler";
-import { readSettings } from "./environment";
+import { CLASSIFY_EMAIL } from "./environment";
 
-const settings = readSettings(process.env);
+const settings = parseLambdaEnvironment(CLASSIFY_EMAIL);
 const { logger, metrics } = createTelemetry("classify-email");
 
 export const handler = makeHandler({

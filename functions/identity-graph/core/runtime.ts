@@ -1,17 +1,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
-import * as z from "zod";
-import { jsonVariable } from "../../shared/env";
 import { DynamoIdentityStore } from "./dynamodb-store";
 import { IdentifierHasher } from "./identifiers";
-import { IdentitySettings, identitySettingsSchema } from "./settings";
-
-/** Configuration shared by the identity functions, from their Lambda environment. */
-export const identityEnvironmentSchema = z.object({
-  TABLE_NAME: z.string().min(3),
-  HMAC_KEY_SECRET_ARN: z.string().startsWith("arn:"),
-  IDENTITY_SETTINGS: jsonVariable(identitySettingsSchema, "identity settings"),
-});
+import { IdentitySettings } from "./settings";
 
 export interface IdentityRuntime {
   readonly store: DynamoIdentityStore;
@@ -20,7 +11,7 @@ export interface IdentityRuntime {
   hasher(): Promise<IdentifierHasher>;
 }
 
-export function identityRuntime(env: z.output<typeof identityEnvironmentSchema>): IdentityRuntime {
+export function identityRuntime(env: { TABLE_NAME: string; HMAC_KEY_SECRET_ARN: string; IDENTITY_SETTINGS: IdentitySettings }): IdentityRuntime {
   const store = new DynamoIdentityStore(env.TABLE_NAME, new DynamoDBClient({}));
   let hasher: Promise<IdentifierHasher> | undefined;
   return {

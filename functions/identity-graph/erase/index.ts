@@ -1,10 +1,11 @@
 import * as z from "zod";
 import { eraseIdentity } from "../core/erase";
-import { parseEnvironment } from "../../shared/env";
-import { identityEnvironmentSchema, identityRuntime } from "../core/runtime";
+import { parseLambdaEnvironment } from "../../shared/env";
+import { identityRuntime } from "../core/runtime";
+import { IDENTITY_ERASE } from "./environment";
 import { createTelemetry } from "../../shared/telemetry";
 
-const runtime = identityRuntime(parseEnvironment(identityEnvironmentSchema, process.env, "identity-erase"));
+const runtime = identityRuntime(parseLambdaEnvironment(IDENTITY_ERASE));
 const { logger } = createTelemetry("identity-erase");
 
 const erasureRequest = z.union([z.strictObject({ email: z.string().min(3) }), z.strictObject({ phone: z.string().min(3) })]);

@@ -1,22 +1,13 @@
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import * as z from "zod";
-import { genesysClientFromEnvironment, genesysEnvironment } from "../../shared/genesys/runtime";
+import { genesysClientFromEnvironment } from "../../shared/genesys/runtime";
 import { resolveEvent } from "../core/resolve";
-import { parseEnvironment } from "../../shared/env";
-import { identityEnvironmentSchema, identityRuntime } from "../core/runtime";
+import { parseLambdaEnvironment } from "../../shared/env";
+import { identityRuntime } from "../core/runtime";
+import { IDENTITY_RESOLVER } from "./environment";
 import { createTelemetry } from "../../shared/telemetry";
 import { makeHandler } from "./handler";
 
-const env = parseEnvironment(
-  identityEnvironmentSchema.extend({
-    ...genesysEnvironment,
-    DEAD_LETTER_QUEUE_URL: z.string().url(),
-    /** This instance's share of the Genesys per-token rate limit. */
-    WRITE_BACK_REQUESTS_PER_MINUTE: z.coerce.number().int().positive(),
-  }),
-  process.env,
-  "identity-resolver",
-);
+const env = parseLambdaEnvironment(IDENTITY_RESOLVER);
 const runtime = identityRuntime(env);
 const { logger, metrics } = createTelemetry("identity-resolver");
 const sqs = new SQSClient({});

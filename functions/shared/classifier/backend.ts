@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ComprehendClient } from "@aws-sdk/client-comprehend";
-import * as z from "zod";
 import { ClassScore, SoftmaxModel } from "./model";
 import { comprehendBackend } from "./comprehend";
 import { embeddedBackend } from "./embedded";
@@ -14,20 +13,6 @@ export interface ClassifierBackend {
 
 /** The embedded model's file, written next to a classifier's bundle by its bundle-artifacts.ts. */
 export const MODEL_FILE = "model.json";
-
-/** The environment variables that choose a classifier's backend. */
-export const classifierBackendEnvironment = {
-  CLASSIFIER_BACKEND: z.enum(["embedded", "comprehend"]),
-  COMPREHEND_ENDPOINT_ARN: z.string().startsWith("arn:").optional(),
-};
-
-/** Adds to a function's environment schema the rule that the comprehend backend needs its endpoint. */
-export function requireEndpointForComprehend<T extends z.ZodType<{ CLASSIFIER_BACKEND: string; COMPREHEND_ENDPOINT_ARN?: string | undefined }>>(schema: T) {
-  return schema.refine((s) => s.CLASSIFIER_BACKEND !== "comprehend" || s.COMPREHEND_ENDPOINT_ARN, {
-    message: "is required when CLASSIFIER_BACKEND is comprehend",
-    path: ["COMPREHEND_ENDPOINT_ARN"],
-  });
-}
 
 /**
  * The backend an environment chooses, made on first use so a cold start does not pay for one it may

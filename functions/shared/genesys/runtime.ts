@@ -1,13 +1,6 @@
 import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
-import * as z from "zod";
 import { GENESYS_REGIONS } from "./regions";
 import { GenesysClient, GenesysCredentials } from "./client";
-
-/** The environment of a function that calls Genesys: its region and the OAuth client's secret ({clientId, clientSecret}). */
-export const genesysEnvironment = {
-  GENESYS_REGION: z.enum(GENESYS_REGIONS),
-  GENESYS_CREDENTIALS_SECRET_ARN: z.string().startsWith("arn:"),
-};
 
 /** A Genesys client whose credentials come from Secrets Manager (cached 5 minutes by Powertools). */
 export function genesysClientFromEnvironment(

@@ -1,0 +1,12 @@
+import * as z from "zod";
+import { lambdaContract } from "../../shared/env";
+
+export const ATTACHMENT_OCR_START = lambdaContract(
+  "attachment-routing/ocr-start",
+  z.object({
+    DOCUMENTS_BUCKET: z.string().min(3),
+    TASK_TOKEN_TABLE_NAME: z.string().min(3),
+    TEXTRACT_TOPIC_ARN: z.string().startsWith("arn:"),
+    TEXTRACT_ROLE_ARN: z.string().startsWith("arn:"),
+  }),
+);

@@ -1,0 +1,10 @@
+import * as z from "zod";
+import { lambdaContract } from "../../shared/env";
+
+export const ATTACHMENT_START = lambdaContract(
+  "attachment-routing/start",
+  z.object({
+    STATE_MACHINE_ARN: z.string().startsWith("arn:"),
+    TRIAGE_QUEUE_ID: z.string().min(1),
+  }),
+);

@@ -1,0 +1,10 @@
+import * as z from "zod";
+import { jsonVariable } from "../../shared/env";
+import { identitySettingsSchema } from "./settings";
+
+/** Variables shared by the identity functions: the graph's table, the identifier hashing key and the resolution settings. */
+export const identityEnvironment = {
+  TABLE_NAME: z.string().min(3),
+  HMAC_KEY_SECRET_ARN: z.string().startsWith("arn:"),
+  IDENTITY_SETTINGS: jsonVariable(identitySettingsSchema, "identity settings"),
+};

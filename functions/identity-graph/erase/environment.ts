@@ -1,0 +1,5 @@
+import * as z from "zod";
+import { lambdaContract } from "../../shared/env";
+import { identityEnvironment } from "../core/environment";
+
+export const IDENTITY_ERASE = lambdaContract("identity-graph/erase", z.object(identityEnvironment));

@@ -1,0 +1,8 @@
+import * as z from "zod";
+import { GENESYS_REGIONS } from "./regions";
+
+/** The variables of a function that calls Genesys: the org's region and the OAuth client's secret ({clientId, clientSecret}). */
+export const genesysEnvironment = {
+  GENESYS_REGION: z.enum(GENESYS_REGIONS),
+  GENESYS_CREDENTIALS_SECRET_ARN: z.string().startsWith("arn:"),
+};
