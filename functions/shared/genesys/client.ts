@@ -1,15 +1,24 @@
 import * as z from "zod/mini";
-import { GENESYS_REGION_DOMAINS, GenesysRegion } from "./regions";
+import { Deadline, deadlineIn } from "../deadline";
+import { meansConversationGone } from "./conversation-gone";
 import {
   GenesysApiError,
+  GenesysApiErrorDetails,
   GenesysAttachmentTooLargeError,
   GenesysAuthError,
+  GenesysConversationEndedError,
+  GenesysDeadlineExceededError,
   GenesysDownloadRefusedError,
+  GenesysError,
   GenesysNetworkError,
   GenesysRateLimitError,
   GenesysResponseError,
+  GenesysRequestRejectedError,
+  GenesysTimeoutError,
+  GenesysValidationError,
 } from "./errors";
 import { TokenBucket } from "./rate-limiter";
+import { GENESYS_REGION_DOMAINS, GenesysRegion } from "./regions";
 import { TokenCache } from "./token";
 import {
   AgentlessEmail,
@@ -29,6 +38,17 @@ import {
 export * from "./errors";
 export * from "./types";
 export { TokenBucket } from "./rate-limiter";
+export type { Deadline } from "../deadline";
+
+/** Per-call options, accepted as the last parameter of every public GenesysClient method. */
+export interface RequestOptions {
+  /**
+   * When the call must have settled: every attempt, backoff sleep, Retry-After wait, token request and
+   * credentials read fits before it, or the call fails fast with a transient error. Default: now plus
+   * the client's `defaultBudgetMs`.
+   */
+  deadline?: Deadline;
+}
 
 export interface GenesysClientOptions {
   /** Genesys region: API host `https://api.<domain>`, login host `https://login.<domain>`. */
@@ -39,32 +59,47 @@ export interface GenesysClientOptions {
   /** Called whenever a new token is needed (e.g. read from Secrets Manager by the caller). */
   credentials: () => Promise<GenesysCredentials>;
   fetch?: typeof fetch;
-  /** Retries after the first attempt for 429, 5xx and network errors (default 4: at most 5 attempts). */
+  /** Retries after the first attempt for transient failures, within the deadline (default 4). */
   maxRetries?: number;
-  /** Backoff base for 5xx and network errors: full jitter over `baseDelayMs * 2^retry` (default 250). */
+  /** Backoff base for 5xx, 408 and network errors: full jitter over `baseDelayMs * 2^retry` (default 250). */
   baseDelayMs?: number;
-  /** Upper bound of one backoff delay (default 20 000 ms). */
+  /** Upper bound of one backoff delay (default 5 000 ms). */
   maxBackoffMs?: number;
-  /** A 429 whose Retry-After exceeds this fails at once with GenesysRateLimitError (default 60). */
+  /** A 429 whose Retry-After exceeds this (or the time left) fails at once with GenesysRateLimitError (default 30). */
   maxRetryAfterSeconds?: number;
   /** Client-side token bucket shared by all requests of this client (default 300, Genesys' per-token limit). */
   requestsPerMinute?: number;
-  /** Per-attempt timeout, including reading the body (default 30 000 ms). */
+  /** Per-attempt timeout, including reading the body, further shortened to the deadline (default 10 000 ms). */
   requestTimeoutMs?: number;
+  /** Total time of one call when the caller gives no deadline (default 25 000 ms). */
+  defaultBudgetMs?: number;
+  /** An attempt is not started (nor a retry slept for) with less than this left of the deadline (default 100 ms). */
+  minAttemptMs?: number;
+  /** Largest JSON response body accepted (default 16 MiB); a larger one fails with GenesysResponseError. */
+  maxResponseBytes?: number;
   /**
    * Whether a contentUri or redirect Location may be fetched at all. Default: https, or http to a
    * loopback host (127.0.0.1, localhost, ::1) for local fakes.
    */
   allowUrl?: (url: URL) => boolean;
+  /** Clock used for backoff, Retry-After, rate limiting, token expiry and the default deadline. */
   sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
   now?: () => number;
+  random?: () => number;
+  /** A signal that aborts after `ms`: bounds each attempt and waits on outside work (default AbortSignal.timeout). */
+  timeoutSignal?: (ms: number) => AbortSignal;
 }
 
 /** Retry-After assumed when a 429 carries none (the platform SDKs' default). */
 export const DEFAULT_RETRY_AFTER_SECONDS = 3;
+/** Longest Genesys id accepted (ids are UUIDs, 36 characters); longer ones fail before any request. */
+export const MAX_GENESYS_ID_LENGTH = 128;
+const GENESYS_ID = /^[A-Za-z0-9][A-Za-z0-9._~:@+=-]*$/;
+const MAX_CONTENT_URI_LENGTH = 8_192;
 const MAX_REDIRECTS = 5;
 const MAX_ERROR_MESSAGE_CHARS = 300;
+/** Error bodies are read up to this size only: the status is what matters, the body is detail. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 /** Errors raised before any network I/O that never go to the connection, hence safe to retry for any request. */
 const CONNECT_ERROR_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
@@ -87,12 +122,24 @@ interface RequestSpec {
   acceptRedirect?: boolean;
   /** Errors from the token endpoint become GenesysAuthError. */
   tokenRequest?: boolean;
+  /** The conversation the route belongs to: a "gone" answer becomes GenesysConversationEndedError. */
+  conversationId?: string;
+}
+
+/** Reads a successful response within the attempt (same timeout); may throw to fail the call. */
+type ReadResponse<T> = (response: Response) => Promise<T>;
+
+interface Where {
+  method: string;
+  path: string;
+  attempts: number;
 }
 
 /**
- * A lean Genesys Cloud Platform API client for Lambda: client-credentials token cached in memory,
- * client-side rate limit, retries with Retry-After and jittered backoff, typed and redacted errors.
- * It never logs; callers decide what to log from the typed errors.
+ * A lean Genesys Cloud Platform API client for Lambda: client-credentials token cached in memory and
+ * fetched once under concurrency, client-side rate limit, retries of transient failures only (429 with
+ * Retry-After, 5xx, 408, network errors, timeouts) within each call's deadline, typed and redacted
+ * errors that say whether they are transient. It never logs; callers decide what to log from the errors.
  */
 export class GenesysClient {
   private readonly apiBase: URL;
@@ -105,10 +152,14 @@ export class GenesysClient {
   private readonly maxBackoffMs: number;
   private readonly maxRetryAfterSeconds: number;
   private readonly requestTimeoutMs: number;
+  private readonly defaultBudgetMs: number;
+  private readonly minAttemptMs: number;
+  private readonly maxResponseBytes: number;
   private readonly allowUrl: (url: URL) => boolean;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly timeoutSignal: (ms: number) => AbortSignal;
   private readonly bucket: TokenBucket;
   private readonly tokens: TokenCache;
   private readonly credentials: () => Promise<GenesysCredentials>;
@@ -129,33 +180,40 @@ export class GenesysClient {
     this.fetchFn = options.fetch ?? globalThis.fetch;
     this.maxRetries = nonNegative("maxRetries", options.maxRetries ?? 4);
     this.baseDelayMs = nonNegative("baseDelayMs", options.baseDelayMs ?? 250);
-    this.maxBackoffMs = nonNegative("maxBackoffMs", options.maxBackoffMs ?? 20_000);
-    this.maxRetryAfterSeconds = nonNegative("maxRetryAfterSeconds", options.maxRetryAfterSeconds ?? 60);
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    if (!(this.requestTimeoutMs > 0)) throw new RangeError(`requestTimeoutMs must be positive, got ${this.requestTimeoutMs}`);
+    this.maxBackoffMs = nonNegative("maxBackoffMs", options.maxBackoffMs ?? 5_000);
+    this.maxRetryAfterSeconds = nonNegative("maxRetryAfterSeconds", options.maxRetryAfterSeconds ?? 30);
+    this.requestTimeoutMs = positive("requestTimeoutMs", options.requestTimeoutMs ?? 10_000);
+    this.defaultBudgetMs = positive("defaultBudgetMs", options.defaultBudgetMs ?? 25_000);
+    this.minAttemptMs = nonNegative("minAttemptMs", options.minAttemptMs ?? 100);
+    this.maxResponseBytes = positive("maxResponseBytes", options.maxResponseBytes ?? 16 * 1024 * 1024);
     this.allowUrl = options.allowUrl ?? defaultAllowUrl;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+    this.timeoutSignal = options.timeoutSignal ?? ((ms) => AbortSignal.timeout(ms));
     this.credentials = options.credentials;
     this.bucket = new TokenBucket(options.requestsPerMinute ?? 300, { now: this.now, sleep: this.sleep });
-    this.tokens = new TokenCache(() => this.requestToken(), this.now);
+    this.tokens = new TokenCache((deadline) => this.requestToken(deadline), this.now);
   }
 
   /** GET /api/v2/conversations/emails/{conversationId} */
-  getEmailConversation(conversationId: string): Promise<EmailConversation> {
-    return this.getJson(`/api/v2/conversations/emails/${seg(conversationId)}`, emailConversationSchema);
+  getEmailConversation(conversationId: string, options?: RequestOptions): Promise<EmailConversation> {
+    const cid = genesysId("conversationId", conversationId);
+    return this.getJson(`/api/v2/conversations/emails/${cid}`, emailConversationSchema, conversationId, options);
   }
 
   /** GET /api/v2/conversations/emails/{conversationId}/messages: the message list's `entities`. */
-  async listEmailMessages(conversationId: string): Promise<EmailMessagePreview[]> {
-    const listing = await this.getJson(`/api/v2/conversations/emails/${seg(conversationId)}/messages`, emailMessageListingSchema);
+  async listEmailMessages(conversationId: string, options?: RequestOptions): Promise<EmailMessagePreview[]> {
+    const cid = genesysId("conversationId", conversationId);
+    const listing = await this.getJson(`/api/v2/conversations/emails/${cid}/messages`, emailMessageListingSchema, conversationId, options);
     return listing.entities;
   }
 
   /** GET /api/v2/conversations/emails/{conversationId}/messages/{messageId} */
-  getEmailMessage(conversationId: string, messageId: string): Promise<EmailMessage> {
-    return this.getJson(`/api/v2/conversations/emails/${seg(conversationId)}/messages/${seg(messageId)}`, emailMessageSchema);
+  getEmailMessage(conversationId: string, messageId: string, options?: RequestOptions): Promise<EmailMessage> {
+    const cid = genesysId("conversationId", conversationId);
+    const mid = genesysId("messageId", messageId);
+    return this.getJson(`/api/v2/conversations/emails/${cid}/messages/${mid}`, emailMessageSchema, conversationId, options);
   }
 
   /**
@@ -164,81 +222,115 @@ export class GenesysClient {
    * token is only sent to the API host or hosts under the region's domain. Bodies over `maxBytes`
    * (declared or streamed) fail with GenesysAttachmentTooLargeError.
    */
-  async downloadAttachment(contentUri: string, maxBytes: number): Promise<{ bytes: Uint8Array; contentType?: string }> {
-    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new RangeError(`maxBytes must be a non-negative integer, got ${maxBytes}`);
+  async downloadAttachment(contentUri: string, maxBytes: number, options?: RequestOptions): Promise<{ bytes: Uint8Array; contentType?: string }> {
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new GenesysValidationError("maxBytes", `must be a non-negative integer, got ${maxBytes}`);
+    if (typeof contentUri !== "string") throw new GenesysValidationError("contentUri", "must be a string");
+    if (contentUri.length > MAX_CONTENT_URI_LENGTH) throw new GenesysValidationError("contentUri", `is ${contentUri.length} characters long, over ${MAX_CONTENT_URI_LENGTH}`);
+    const deadline = this.deadlineOf(options);
     let url = this.checkedDownloadUrl(contentUri, "contentUri");
     if (!this.mayReceiveToken(url)) {
       throw new GenesysDownloadRefusedError(`contentUri host ${url.host} is not a Genesys API host; refusing to send it the access token`);
     }
-    let response = await this.send({ method: "GET", url, auth: "bearer", idempotent: true, rateLimited: true, acceptRedirect: true });
-    for (let hops = 0; isRedirect(response.status); hops++) {
-      const location = response.headers.get("location");
+    const readBytes = async (response: Response) => {
+      const bytes = await readLimited(response, maxBytes, (observed, declared) => new GenesysAttachmentTooLargeError(url.pathname, maxBytes, observed, declared));
+      const contentType = response.headers.get("content-type");
+      return { location: null, result: contentType === null ? { bytes } : { bytes, contentType } };
+    };
+    const readOrRedirect = async (response: Response) => {
+      if (!isRedirect(response.status)) return readBytes(response);
       await discard(response);
-      if (location === null) throw new GenesysDownloadRefusedError(`Redirect from ${url.pathname} has no Location header`);
+      return { location: response.headers.get("location"), result: undefined };
+    };
+    let step = await this.request({ method: "GET", url, auth: "bearer", idempotent: true, rateLimited: true, acceptRedirect: true }, deadline, readOrRedirect);
+    for (let hops = 0; step.result === undefined; hops++) {
+      if (step.location === null) throw new GenesysDownloadRefusedError(`Redirect from ${url.pathname} has no Location header`);
       if (hops >= MAX_REDIRECTS) throw new GenesysDownloadRefusedError(`More than ${MAX_REDIRECTS} redirects downloading ${url.pathname}`);
-      url = this.checkedDownloadUrl(new URL(location, url).toString(), "redirect Location");
-      response = await this.send({ method: "GET", url, auth: "none", idempotent: true, rateLimited: false, acceptRedirect: true });
+      url = this.checkedDownloadUrl(new URL(step.location, url).toString(), "redirect Location");
+      step = await this.request({ method: "GET", url, auth: "none", idempotent: true, rateLimited: false, acceptRedirect: true }, deadline, readOrRedirect);
     }
-    const bytes = await readLimited(response, maxBytes, url.pathname);
-    const contentType = response.headers.get("content-type");
-    return contentType === null ? { bytes } : { bytes, contentType };
+    return step.result;
   }
 
   /** PATCH /api/v2/conversations/{conversationId}/participants/{participantId}/attributes with {"attributes": {...}}. */
-  async patchParticipantAttributes(conversationId: string, participantId: string, attributes: Record<string, string>): Promise<void> {
+  async patchParticipantAttributes(conversationId: string, participantId: string, attributes: Record<string, string>, options?: RequestOptions): Promise<void> {
+    const cid = genesysId("conversationId", conversationId);
+    const pid = genesysId("participantId", participantId);
+    if (attributes === null || typeof attributes !== "object" || Array.isArray(attributes)) throw new GenesysValidationError("attributes", "must be an object of strings");
     for (const [key, value] of Object.entries(attributes)) {
-      if (typeof value !== "string") throw new TypeError(`Participant attribute "${key}" must be a string`);
+      if (key.length === 0) throw new GenesysValidationError("attributes", "a key is empty");
+      if (typeof value !== "string") throw new GenesysValidationError(`attributes.${key.slice(0, 64)}`, "must be a string");
     }
-    const path = `/api/v2/conversations/${seg(conversationId)}/participants/${seg(participantId)}/attributes`;
-    await discard(await this.sendJson("PATCH", path, { attributes }, true));
+    const path = `/api/v2/conversations/${cid}/participants/${pid}/attributes`;
+    await this.sendJson("PATCH", path, { attributes }, { idempotent: true, conversationId }, options);
   }
 
   /** POST /api/v2/conversations/{conversationId}/participants/{participantId}/replace/queue with {"queueId"}: blind transfer to a queue. */
-  async replaceParticipantWithQueue(conversationId: string, participantId: string, queueId: string): Promise<void> {
-    const path = `/api/v2/conversations/${seg(conversationId)}/participants/${seg(participantId)}/replace/queue`;
-    await discard(await this.sendJson("POST", path, { queueId }, true));
+  async replaceParticipantWithQueue(conversationId: string, participantId: string, queueId: string, options?: RequestOptions): Promise<void> {
+    const cid = genesysId("conversationId", conversationId);
+    const pid = genesysId("participantId", participantId);
+    genesysId("queueId", queueId);
+    const path = `/api/v2/conversations/${cid}/participants/${pid}/replace/queue`;
+    await this.sendJson("POST", path, { queueId }, { idempotent: true, conversationId }, options);
   }
 
   /**
    * POST /api/v2/conversations/emails/agentless. Not idempotent: retried only when Genesys cannot have
    * acted on it (429, 503, connection refused), so a flaky gateway never sends the email twice.
    */
-  async sendAgentlessEmail(request: AgentlessEmail): Promise<AgentlessEmailResult> {
-    if (request.toAddresses.length !== 1) {
-      throw new RangeError(`Agentless email takes exactly one recipient, got ${request.toAddresses.length}`);
+  async sendAgentlessEmail(request: AgentlessEmail, options?: RequestOptions): Promise<AgentlessEmailResult> {
+    if (request === null || typeof request !== "object") throw new GenesysValidationError("request", "must be an object");
+    if (!Array.isArray(request.toAddresses) || request.toAddresses.length !== 1) {
+      throw new GenesysValidationError("request.toAddresses", `agentless email takes exactly one recipient, got ${Array.isArray(request.toAddresses) ? request.toAddresses.length : "none"}`);
     }
+    if (request.conversationId !== undefined) genesysId("request.conversationId", request.conversationId);
     const path = "/api/v2/conversations/emails/agentless";
-    const response = await this.sendJson("POST", path, request, false);
-    const { id, conversationId } = await this.parseJson(response, { method: "POST", path }, agentlessEmailResultSchema);
+    const { id, conversationId } = await this.sendJson("POST", path, request, { idempotent: false, schema: agentlessEmailResultSchema }, options);
     return conversationId === undefined ? { id } : { id, conversationId };
   }
 
   // ---- plumbing -------------------------------------------------------------------------------
 
-  private async getJson<T>(path: string, schema: z.ZodMiniType<T>): Promise<T> {
-    const response = await this.send({ method: "GET", url: this.apiUrl(path), auth: "bearer", idempotent: true, rateLimited: true });
-    return this.parseJson(response, { method: "GET", path }, schema);
+  private deadlineOf(options: RequestOptions | undefined): Deadline {
+    return options?.deadline ?? deadlineIn(this.defaultBudgetMs, { now: this.now });
   }
 
-  private sendJson(method: "POST" | "PATCH", path: string, body: unknown, idempotent: boolean): Promise<Response> {
-    return this.send({
+  private getJson<T>(path: string, schema: z.ZodMiniType<T>, conversationId: string, options: RequestOptions | undefined): Promise<T> {
+    const url = this.apiUrl(path);
+    const spec: RequestSpec = { method: "GET", url, auth: "bearer", idempotent: true, rateLimited: true, conversationId };
+    return this.request(spec, this.deadlineOf(options), (response) => this.parseJson(response, { method: "GET", path: url.pathname }, schema));
+  }
+
+  private sendJson(method: "POST" | "PATCH", path: string, body: unknown, how: { idempotent: boolean; conversationId?: string }, options?: RequestOptions): Promise<void>;
+  private sendJson<T>(method: "POST" | "PATCH", path: string, body: unknown, how: { idempotent: boolean; conversationId?: string; schema: z.ZodMiniType<T> }, options?: RequestOptions): Promise<T>;
+  private sendJson<T>(
+    method: "POST" | "PATCH",
+    path: string,
+    body: unknown,
+    how: { idempotent: boolean; conversationId?: string; schema?: z.ZodMiniType<T> },
+    options?: RequestOptions,
+  ): Promise<T | void> {
+    const url = this.apiUrl(path);
+    const spec: RequestSpec = {
       method,
-      url: this.apiUrl(path),
+      url,
       auth: "bearer",
       contentType: "application/json",
       body: JSON.stringify(body),
-      idempotent,
+      idempotent: how.idempotent,
       rateLimited: true,
-    });
+      ...(how.conversationId === undefined ? {} : { conversationId: how.conversationId }),
+    };
+    const schema = how.schema;
+    const read: ReadResponse<T | void> = schema === undefined ? discard : (response) => this.parseJson(response, { method, path: url.pathname }, schema);
+    return this.request(spec, this.deadlineOf(options), read);
   }
 
   private async parseJson<T>(response: Response, where: { method: string; path: string }, schema: z.ZodMiniType<T>): Promise<T> {
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw new GenesysNetworkError({ ...where, attempts: 1 }, error);
-    }
+    const text = new TextDecoder().decode(
+      await readLimited(response, this.maxResponseBytes, (observed, declared) => {
+        return new GenesysResponseError(where, `body ${declared ? "declares" : "exceeded"} ${observed} bytes, over the limit of ${this.maxResponseBytes} bytes`);
+      }),
+    );
     let data: unknown;
     try {
       data = JSON.parse(text);
@@ -253,12 +345,13 @@ export class GenesysClient {
     return parsed.data;
   }
 
-  private async requestToken(): Promise<{ accessToken: string; expiresInSeconds: number }> {
-    const { clientId, clientSecret } = await this.credentials();
+  private async requestToken(deadline: Deadline): Promise<{ accessToken: string; expiresInSeconds: number }> {
+    const url = joinUrl(this.loginBase, "/oauth/token");
+    const where = { method: "POST", path: url.pathname, attempts: 0 };
+    const { clientId, clientSecret } = await this.withinDeadline(this.credentials(), deadline, where, "reading the Genesys client credentials");
     const basic = Buffer.from(`${clientId}:${clientSecret}`, "utf8").toString("base64");
     this.remember(clientSecret, basic);
-    const url = joinUrl(this.loginBase, "/oauth/token");
-    const response = await this.send({
+    const spec: RequestSpec = {
       method: "POST",
       url,
       auth: { authorization: `Basic ${basic}` },
@@ -267,54 +360,65 @@ export class GenesysClient {
       idempotent: true,
       rateLimited: false,
       tokenRequest: true,
-    });
-    const token = await this.parseJson(response, { method: "POST", path: url.pathname }, tokenResponseSchema);
+    };
+    const token = await this.request(spec, deadline, (response) => this.parseJson(response, { method: "POST", path: url.pathname }, tokenResponseSchema));
     this.remember(token.access_token);
     return { accessToken: token.access_token, expiresInSeconds: token.expires_in };
   }
 
   /**
-   * One request with retries: 401 with a bearer token drops the token and retries once with a new one;
-   * 429 waits Retry-After (failing fast above maxRetryAfterSeconds); 5xx and network errors back off
-   * with full jitter; other statuses fail at once. Returns 2xx responses (and 3xx when accepted).
+   * One call with retries, all within `deadline`. Each attempt gets min(requestTimeoutMs, time left) and
+   * reads its response inside that time. 401 with a bearer token drops the token and retries once with a
+   * new one; 429 waits Retry-After, unless it exceeds maxRetryAfterSeconds or the time left; 5xx, 408,
+   * network errors and timeouts back off with full jitter while the time left allows another attempt;
+   * every other status fails at once.
    */
-  private async send(spec: RequestSpec): Promise<Response> {
-    const path = spec.url.pathname;
+  private async request<T>(spec: RequestSpec, deadline: Deadline, read: ReadResponse<T>): Promise<T> {
+    const where: Where = { method: spec.method, path: spec.url.pathname, attempts: 0 };
     let retries = 0;
-    let attempts = 0;
     let refreshedToken = false;
     for (;;) {
-      if (spec.rateLimited) await this.bucket.take();
+      if (spec.rateLimited) {
+        const waitMs = this.bucket.reserve(deadline.remainingMs() - this.minAttemptMs);
+        if (waitMs === undefined) throw new GenesysDeadlineExceededError({ ...where }, `the client-side rate limit has no free request within the ${deadline.remainingMs()} ms left`);
+        if (waitMs > 0) await this.sleep(waitMs);
+      }
       const headers: Record<string, string> = { accept: "application/json" };
       if (spec.contentType !== undefined) headers["content-type"] = spec.contentType;
       let token: string | undefined;
       if (spec.auth === "bearer") {
-        token = await this.tokens.get();
+        token = this.tokens.peek() ?? (await this.withinDeadline(this.tokens.get(deadline), deadline, where, "waiting for an access token"));
         headers.authorization = `Bearer ${token}`;
       } else if (spec.auth !== "none") {
         headers.authorization = spec.auth.authorization;
       }
 
-      attempts++;
+      const remaining = deadline.remainingMs();
+      if (remaining < this.minAttemptMs) throw new GenesysDeadlineExceededError({ ...where }, `${remaining} ms left, an attempt needs at least ${this.minAttemptMs} ms`);
+      const timeoutMs = Math.min(this.requestTimeoutMs, remaining);
+      const signal = this.timeoutSignal(timeoutMs);
+      where.attempts++;
       let response: Response;
       try {
-        response = await this.fetchFn(spec.url, {
-          method: spec.method,
-          headers,
-          body: spec.body,
-          redirect: "manual",
-          signal: AbortSignal.timeout(this.requestTimeoutMs),
-        });
+        response = await this.fetchFn(spec.url, { method: spec.method, headers, body: spec.body, redirect: "manual", signal });
       } catch (error) {
-        if ((spec.idempotent || isConnectFailure(error)) && retries < this.maxRetries) {
-          await this.sleep(this.backoffMs(retries++));
-          continue;
-        }
-        throw new GenesysNetworkError({ method: spec.method, path, attempts }, error);
+        const failure = signal.aborted ? new GenesysTimeoutError({ ...where }, timeoutMs, error) : new GenesysNetworkError({ ...where }, error);
+        if ((spec.idempotent || (!signal.aborted && isConnectFailure(error))) && (await this.backedOff(retries++, deadline))) continue;
+        throw failure;
       }
 
       const { status } = response;
-      if ((status >= 200 && status < 300) || (spec.acceptRedirect === true && isRedirect(status))) return response;
+      if ((status >= 200 && status < 300) || (spec.acceptRedirect === true && isRedirect(status))) {
+        try {
+          return await read(response);
+        } catch (error) {
+          if (error instanceof GenesysError) throw error;
+          // The body broke off or timed out after the status line.
+          const failure = signal.aborted ? new GenesysTimeoutError({ ...where }, timeoutMs, error) : new GenesysNetworkError({ ...where }, error);
+          if (spec.idempotent && (await this.backedOff(retries++, deadline))) continue;
+          throw failure;
+        }
+      }
 
       if (status === 401 && token !== undefined && !refreshedToken) {
         await discard(response);
@@ -324,34 +428,78 @@ export class GenesysClient {
       }
       if (status === 429) {
         const retryAfter = parseRetryAfter(response.headers.get("retry-after"), this.now()) ?? DEFAULT_RETRY_AFTER_SECONDS;
-        if (retryAfter > this.maxRetryAfterSeconds || retries >= this.maxRetries) {
-          const details = await this.errorDetails(response, spec, attempts);
-          const summary = retryAfter > this.maxRetryAfterSeconds ? `Genesys rate limit wait over ${this.maxRetryAfterSeconds} s` : "Genesys rate limit persisted";
-          throw new GenesysRateLimitError(details, retryAfter, summary);
-        }
+        const waitMs = retryAfter * 1000;
+        const left = deadline.remainingMs();
+        let refusal: string | undefined;
+        if (retryAfter > this.maxRetryAfterSeconds) refusal = `Genesys rate limit wait over ${this.maxRetryAfterSeconds} s`;
+        else if (retries >= this.maxRetries) refusal = "Genesys rate limit persisted";
+        else if (waitMs + this.minAttemptMs > left) refusal = `Genesys rate limit wait longer than the ${left} ms left of the deadline`;
+        if (refusal !== undefined) throw new GenesysRateLimitError(await this.errorDetails(response, spec, where.attempts), retryAfter, refusal);
         await discard(response);
         retries++;
-        await this.sleep(retryAfter * 1000);
+        await this.sleep(waitMs);
         continue;
       }
-      if (status >= 500 && (spec.idempotent || status === 503) && retries < this.maxRetries) {
-        await discard(response);
-        await this.sleep(this.backoffMs(retries++));
-        continue;
+      if (isTransientStatus(status) && (spec.idempotent || status === 503)) {
+        const delayMs = this.nextBackoff(retries, deadline);
+        if (delayMs !== undefined) {
+          await discard(response);
+          retries++;
+          await this.sleep(delayMs);
+          continue;
+        }
       }
-      const details = await this.errorDetails(response, spec, attempts);
-      throw spec.tokenRequest === true ? new GenesysAuthError(details) : new GenesysApiError(details);
+      throw this.errorFor(spec, await this.errorDetails(response, spec, where.attempts));
     }
   }
 
-  private backoffMs(retry: number): number {
-    return Math.floor(this.random() * Math.min(this.maxBackoffMs, this.baseDelayMs * 2 ** retry));
+  /** The typed error for a final answer that is not a success: only 408 and 5xx stay transient (429 is handled before). */
+  private errorFor(spec: RequestSpec, details: GenesysApiErrorDetails): GenesysApiError {
+    const { status } = details;
+    if (isTransientStatus(status)) return new GenesysApiError(details);
+    if (spec.tokenRequest === true) return new GenesysAuthError(details);
+    if (status === 401) return new GenesysAuthError(details, "Genesys refused a freshly issued access token");
+    if (spec.conversationId !== undefined && meansConversationGone(details)) return new GenesysConversationEndedError(details, spec.conversationId);
+    return new GenesysRequestRejectedError(details);
   }
 
-  private async errorDetails(response: Response, spec: RequestSpec, attempts: number) {
+  /** Sleeps the next backoff and returns true when retries and the deadline allow another attempt; else false at once. */
+  private async backedOff(retry: number, deadline: Deadline): Promise<boolean> {
+    const delayMs = this.nextBackoff(retry, deadline);
+    if (delayMs === undefined) return false;
+    await this.sleep(delayMs);
+    return true;
+  }
+
+  /** The full-jitter delay before retry number `retry`, or undefined when no retry is left or the deadline has no room for it. */
+  private nextBackoff(retry: number, deadline: Deadline): number | undefined {
+    if (retry >= this.maxRetries) return undefined;
+    const delayMs = Math.floor(this.random() * Math.min(this.maxBackoffMs, this.baseDelayMs * 2 ** retry));
+    return delayMs + this.minAttemptMs <= deadline.remainingMs() ? delayMs : undefined;
+  }
+
+  /** `work`, or GenesysDeadlineExceededError when the deadline passes first (the work itself is not cancelled). */
+  private async withinDeadline<T>(work: Promise<T>, deadline: Deadline, where: Where, what: string): Promise<T> {
+    const remaining = deadline.remainingMs();
+    const signal = this.timeoutSignal(remaining);
+    let onAbort: (() => void) | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new GenesysDeadlineExceededError({ ...where }, `${what} took longer than the ${remaining} ms left`));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+    });
+    expired.catch(() => undefined);
+    try {
+      return await Promise.race([work, expired]);
+    } finally {
+      if (onAbort !== undefined) signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  private async errorDetails(response: Response, spec: RequestSpec, attempts: number): Promise<GenesysApiErrorDetails> {
     let text = "";
     try {
-      text = await response.text();
+      text = new TextDecoder().decode(await readLimited(response, MAX_ERROR_BODY_BYTES, () => new Error("error body too large"), true));
     } catch {
       // The body is optional detail; the status is what matters.
     }
@@ -371,8 +519,8 @@ export class GenesysClient {
       attempts,
       ...(code === undefined ? {} : { code: this.redact(code) }),
       ...(message === undefined ? {} : { genesysMessage: this.redact(message) }),
-      ...(body.contextId === undefined ? {} : { contextId: body.contextId }),
-      ...(body.limit?.key === undefined ? {} : { limitKey: body.limit.key }),
+      ...(body.contextId === undefined ? {} : { contextId: this.redact(body.contextId) }),
+      ...(body.limit?.key === undefined ? {} : { limitKey: this.redact(body.limit.key) }),
     };
   }
 
@@ -422,8 +570,17 @@ function nonNegative(name: string, value: number): number {
   return value;
 }
 
-function seg(id: string): string {
-  if (id.length === 0) throw new RangeError("Genesys ids must not be empty");
+function positive(name: string, value: number): number {
+  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a positive number, got ${value}`);
+  return value;
+}
+
+/** A Genesys id as a URL path segment, or GenesysValidationError naming `field` for one that cannot exist. */
+function genesysId(field: string, id: unknown): string {
+  if (typeof id !== "string") throw new GenesysValidationError(field, `must be a string, got ${id === null ? "null" : typeof id}`);
+  if (id.length === 0) throw new GenesysValidationError(field, "is empty");
+  if (id.length > MAX_GENESYS_ID_LENGTH) throw new GenesysValidationError(field, `is ${id.length} characters long; Genesys ids have at most ${MAX_GENESYS_ID_LENGTH}`);
+  if (!GENESYS_ID.test(id)) throw new GenesysValidationError(field, "has characters a Genesys id cannot have (letters, digits and . _ ~ : @ + = - only)");
   return encodeURIComponent(id);
 }
 
@@ -433,6 +590,11 @@ function joinUrl(base: URL, path: string): URL {
 
 function isRedirect(status: number): boolean {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+/** Statuses that may pass on a later attempt besides 429: the server failed or timed out. */
+function isTransientStatus(status: number): boolean {
+  return status === 408 || (status >= 500 && status < 600);
 }
 
 function isConnectFailure(error: unknown): boolean {
@@ -464,30 +626,31 @@ async function discard(response: Response): Promise<void> {
   }
 }
 
-async function readLimited(response: Response, maxBytes: number, path: string): Promise<Uint8Array> {
+/**
+ * The body's bytes, at most `maxBytes`: a larger declared Content-Length or stream fails with
+ * `tooLarge(observedBytes, declared)`, or, with `truncate`, returns the first `maxBytes`.
+ */
+async function readLimited(response: Response, maxBytes: number, tooLarge: (observedBytes: number, declared: boolean) => Error, truncate = false): Promise<Uint8Array> {
   const declared = response.headers.get("content-length");
-  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
+  if (!truncate && declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
     await discard(response);
-    throw new GenesysAttachmentTooLargeError(path, maxBytes, Number(declared), true);
+    throw tooLarge(Number(declared), true);
   }
   if (response.body === null) return new Uint8Array(0);
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    let chunk: Awaited<ReturnType<typeof reader.read>>;
-    try {
-      chunk = await reader.read();
-    } catch (error) {
-      throw new GenesysNetworkError({ method: "GET", path, attempts: 1 }, error);
-    }
-    const { done, value } = chunk;
+    const { done, value } = await reader.read();
     if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
+    if (total + value.byteLength > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      throw new GenesysAttachmentTooLargeError(path, maxBytes, total, false);
+      if (!truncate) throw tooLarge(total + value.byteLength, false);
+      chunks.push(value.subarray(0, maxBytes - total));
+      total = maxBytes;
+      break;
     }
+    total += value.byteLength;
     chunks.push(value);
   }
   const bytes = new Uint8Array(total);

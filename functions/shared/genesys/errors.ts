@@ -1,13 +1,70 @@
 /**
- * Typed errors of the Genesys client. None of them carries a header, an access token or the client
- * secret: messages are built from the method, the URL path (never the query string, which for signed
- * download URLs holds a signature) and Genesys' own `message`/`code`, redacted of any known secret.
+ * Typed errors of the Genesys client.
+ *
+ * Every class sets its `name` explicitly: minified bundles rename classes, and Step Functions `Retry` /
+ * `Catch` (`ErrorEquals`) and SQS batch handlers match on the name, so the names below are part of the
+ * API and never change. Every error also says whether the same call may succeed later (`transient`);
+ * `TRANSIENT_GENESYS_ERROR_NAMES` lists the transient names and `isTransientGenesysError` tests either.
+ *
+ *   GenesysError                         base class, never thrown itself
+ *   ├─ GenesysApiError                   HTTP 5xx or 408 after the retries the deadline    transient
+ *   │  │                                 allowed; base class of every HTTP error status
+ *   │  ├─ GenesysRateLimitError          429 not waited for (Retry-After over the budget)  transient
+ *   │  └─ GenesysRequestRejectedError    any other 4xx: the request itself is refused      permanent
+ *   │     ├─ GenesysAuthError            credentials refused, or 401 with a fresh token    permanent
+ *   │     └─ GenesysConversationEndedError  the conversation is gone or has ended          permanent
+ *   ├─ GenesysNetworkError               no HTTP response (refused, reset, DNS)            transient
+ *   │  └─ GenesysTimeoutError            an attempt ran out of time                        transient
+ *   ├─ GenesysDeadlineExceededError      the caller's deadline left no time for the call   transient
+ *   ├─ GenesysValidationError            input that can never succeed (names the field)   permanent
+ *   ├─ GenesysResponseError              2xx whose body is unusable (shape, size)          permanent
+ *   ├─ GenesysAttachmentTooLargeError    download over the caller's maxBytes               permanent
+ *   └─ GenesysDownloadRefusedError       contentUri/redirect the client will not follow    permanent
+ *
+ * None of them carries a header, an access token or the client secret: messages are built from the
+ * method, the URL path (never the query string, which for signed download URLs holds a signature) and
+ * Genesys' own `message`/`code`, redacted of any known secret.
  */
 
-/** Base class: `instanceof GenesysError` catches everything this client throws on purpose. */
+/** Names of the transient errors, for Step Functions `Retry.ErrorEquals` and batch handlers. */
+export const TRANSIENT_GENESYS_ERROR_NAMES = [
+  "GenesysApiError",
+  "GenesysRateLimitError",
+  "GenesysNetworkError",
+  "GenesysTimeoutError",
+  "GenesysDeadlineExceededError",
+] as const;
+
+/** Names of the permanent errors: retrying them cannot help (dead-letter or fall back at once). */
+export const PERMANENT_GENESYS_ERROR_NAMES = [
+  "GenesysRequestRejectedError",
+  "GenesysAuthError",
+  "GenesysConversationEndedError",
+  "GenesysValidationError",
+  "GenesysResponseError",
+  "GenesysAttachmentTooLargeError",
+  "GenesysDownloadRefusedError",
+] as const;
+
+export type TransientGenesysErrorName = (typeof TRANSIENT_GENESYS_ERROR_NAMES)[number];
+export type PermanentGenesysErrorName = (typeof PERMANENT_GENESYS_ERROR_NAMES)[number];
+
+const TRANSIENT_NAMES: ReadonlySet<string> = new Set(TRANSIENT_GENESYS_ERROR_NAMES);
+
+/**
+ * Whether `error` is a Genesys client failure that may pass on a later attempt. Decided by `name`, so it
+ * also works on an error from another bundle's copy of this module or one rebuilt from `{name}`.
+ */
+export function isTransientGenesysError(error: unknown): boolean {
+  if (error === null || typeof error !== "object") return false;
+  const name = (error as { name?: unknown }).name;
+  return typeof name === "string" && TRANSIENT_NAMES.has(name);
+}
+
 export class GenesysError extends Error {
-  // Explicit: minified bundles rename classes, and Step Functions retries match this name.
   override readonly name: string = "GenesysError";
+  /** Whether the same call may succeed later (see TRANSIENT_GENESYS_ERROR_NAMES). */
+  readonly transient: boolean = false;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
@@ -30,10 +87,9 @@ export interface GenesysApiErrorDetails {
   limitKey?: string;
 }
 
-/** Genesys answered with an HTTP error status (after any retries). */
 export class GenesysApiError extends GenesysError {
-  // Explicit: minified bundles rename classes, and Step Functions retries match this name.
   override readonly name: string = "GenesysApiError";
+  override readonly transient: boolean = true;
   readonly status: number;
   readonly method: string;
   readonly path: string;
@@ -61,13 +117,9 @@ export class GenesysApiError extends GenesysError {
   }
 }
 
-/**
- * HTTP 429 that the client would not (or no longer) wait for: its Retry-After exceeded
- * `maxRetryAfterSeconds` (e.g. a daily quota), or the retries ran out.
- */
 export class GenesysRateLimitError extends GenesysApiError {
-  // Explicit: minified bundles rename classes, and Step Functions retries match this name.
   override readonly name: string = "GenesysRateLimitError";
+  /** Genesys' Retry-After: wait at least this long before calling again (e.g. an SQS visibility timeout). */
   readonly retryAfterSeconds: number;
 
   constructor(details: Omit<GenesysApiErrorDetails, "status">, retryAfterSeconds: number, summary: string) {
@@ -76,36 +128,81 @@ export class GenesysRateLimitError extends GenesysApiError {
   }
 }
 
-/** The token endpoint refused the client credentials (or failed after retries). */
-export class GenesysAuthError extends GenesysApiError {
-  // Explicit: minified bundles rename classes, and Step Functions retries match this name.
+export class GenesysRequestRejectedError extends GenesysApiError {
+  override readonly name: string = "GenesysRequestRejectedError";
+  override readonly transient: boolean = false;
+}
+
+export class GenesysAuthError extends GenesysRequestRejectedError {
   override readonly name: string = "GenesysAuthError";
-  constructor(details: GenesysApiErrorDetails) {
-    super(details, "Genesys OAuth token request failed");
+  constructor(details: GenesysApiErrorDetails, summary = "Genesys OAuth token request failed") {
+    super(details, summary);
   }
 }
 
-/** No HTTP response: connection refused, DNS failure, reset, timeout (after any retries). */
+export class GenesysConversationEndedError extends GenesysRequestRejectedError {
+  override readonly name: string = "GenesysConversationEndedError";
+  readonly conversationId: string;
+
+  constructor(details: GenesysApiErrorDetails, conversationId: string) {
+    super(details, "Genesys conversation no longer exists or has ended");
+    this.conversationId = conversationId;
+  }
+}
+
 export class GenesysNetworkError extends GenesysError {
-  // Explicit: minified bundles rename classes, and Step Functions retries match this name.
   override readonly name: string = "GenesysNetworkError";
+  override readonly transient = true;
   readonly method: string;
   readonly path: string;
   readonly attempts: number;
 
-  constructor(details: { method: string; path: string; attempts: number }, cause: unknown) {
-    super(`Genesys request failed without a response: ${details.method} ${details.path} after ${details.attempts} attempt(s): ${describeCause(cause)}`, {
-      cause,
-    });
+  constructor(details: { method: string; path: string; attempts: number }, cause: unknown, summary = "Genesys request failed without a response") {
+    super(`${summary}: ${details.method} ${details.path} after ${details.attempts} attempt(s): ${describeCause(cause)}`, { cause });
     this.method = details.method;
     this.path = details.path;
     this.attempts = details.attempts;
   }
 }
 
-/** A 2xx response whose body is not the shape this client depends on. */
+export class GenesysTimeoutError extends GenesysNetworkError {
+  override readonly name: string = "GenesysTimeoutError";
+  /** The timeout of the last attempt, in ms. */
+  readonly timeoutMs: number;
+
+  constructor(details: { method: string; path: string; attempts: number }, timeoutMs: number, cause?: unknown) {
+    super(details, cause, `Genesys request timed out after ${timeoutMs} ms`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+export class GenesysDeadlineExceededError extends GenesysError {
+  override readonly name: string = "GenesysDeadlineExceededError";
+  override readonly transient = true;
+  readonly method: string;
+  readonly path: string;
+  readonly attempts: number;
+
+  constructor(details: { method: string; path: string; attempts: number }, reason: string, options?: { cause?: unknown }) {
+    super(`Genesys request abandoned within its deadline: ${details.method} ${details.path} after ${details.attempts} attempt(s): ${reason}`, options);
+    this.method = details.method;
+    this.path = details.path;
+    this.attempts = details.attempts;
+  }
+}
+
+export class GenesysValidationError extends GenesysError {
+  override readonly name: string = "GenesysValidationError";
+  /** The argument (or field of it) that is invalid, e.g. "conversationId" or "request.toAddresses". */
+  readonly field: string;
+
+  constructor(field: string, problem: string) {
+    super(`Invalid ${field}: ${problem}`);
+    this.field = field;
+  }
+}
+
 export class GenesysResponseError extends GenesysError {
-  // Explicit: minified bundles rename classes, and Step Functions retries match this name.
   override readonly name: string = "GenesysResponseError";
   readonly method: string;
   readonly path: string;
@@ -117,9 +214,7 @@ export class GenesysResponseError extends GenesysError {
   }
 }
 
-/** An attachment larger than the caller's `maxBytes`; the download was abandoned. */
 export class GenesysAttachmentTooLargeError extends GenesysError {
-  // Explicit: minified bundles rename classes, and Step Functions retries match this name.
   override readonly name: string = "GenesysAttachmentTooLargeError";
   readonly maxBytes: number;
   /** The declared Content-Length, or the bytes received when the stream passed the limit. */
@@ -136,14 +231,12 @@ export class GenesysAttachmentTooLargeError extends GenesysError {
   }
 }
 
-/** A contentUri or redirect Location the client refuses to follow (scheme, host, missing Location, too many hops). */
 export class GenesysDownloadRefusedError extends GenesysError {
-  // Explicit: minified bundles rename classes, and Step Functions retries match this name.
   override readonly name: string = "GenesysDownloadRefusedError";
 }
 
 function describeCause(cause: unknown): string {
-  if (!(cause instanceof Error)) return "unknown error";
+  if (!(cause instanceof Error)) return cause === undefined ? "no response" : "unknown error";
   const inner = (cause as { cause?: unknown }).cause;
   const code = inner !== null && typeof inner === "object" && "code" in inner ? String((inner as { code: unknown }).code) : undefined;
   return code === undefined ? cause.name : `${cause.name} (${code})`;

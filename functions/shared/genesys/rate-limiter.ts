@@ -26,11 +26,21 @@ export class TokenBucket {
 
   /** Resolves when the caller may send one request. */
   async take(): Promise<void> {
+    const waitMs = this.reserve(Number.POSITIVE_INFINITY);
+    if (waitMs !== undefined && waitMs > 0) await this.clock.sleep(waitMs);
+  }
+
+  /**
+   * Reserves one token if it is due within `maxWaitMs` and returns how long to wait for it (0: now);
+   * returns undefined, reserving nothing, when the wait would be longer.
+   */
+  reserve(maxWaitMs: number): number | undefined {
     const now = this.clock.now();
     this.tokens = Math.min(this.capacity, this.tokens + Math.max(0, now - this.last) * this.tokensPerMs);
     this.last = now;
+    const waitMs = this.tokens >= 1 ? 0 : Math.ceil((1 - this.tokens) / this.tokensPerMs);
+    if (waitMs > maxWaitMs) return undefined;
     this.tokens -= 1;
-    if (this.tokens >= 0) return;
-    await this.clock.sleep(Math.ceil(-this.tokens / this.tokensPerMs));
+    return waitMs;
   }
 }

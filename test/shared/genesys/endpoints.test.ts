@@ -1,4 +1,4 @@
-import { AgentlessEmail, GenesysClient, GenesysResponseError } from "../../../functions/shared/genesys/client";
+import { AgentlessEmail, GenesysClient, GenesysResponseError, GenesysValidationError } from "../../../functions/shared/genesys/client";
 import { GenesysFake, startGenesysFake } from "../../support/genesys-fake";
 import { CONVERSATION_ID, clientFor, triageEmail } from "./harness";
 
@@ -75,11 +75,11 @@ describe("GenesysClient email reads", () => {
     fake.script(/\/messages$/, [{ status: 200, body: { entities: [{ id: "m/9", draftType: "Reply" }], pageSize: 25 } }]);
 
     // Act
-    const messages = await client.listEmailMessages("id with/slash");
+    const messages = await client.listEmailMessages("id:with@plus+equals=");
 
     // Assess
     expect(messages).toEqual([{ id: "m/9", draftType: "Reply" }]);
-    expect(fake.apiRequests()[0]?.path).toBe("/api/v2/conversations/emails/id%20with%2Fslash/messages");
+    expect(fake.apiRequests()[0]?.path).toBe("/api/v2/conversations/emails/id%3Awith%40plus%2Bequals%3D/messages");
   });
 
   it("rejects a response missing a field the client depends on", async () => {
@@ -169,8 +169,9 @@ describe("GenesysClient writes", () => {
     const error = await client.sendAgentlessEmail(email).catch((e: unknown) => e);
 
     // Assess
-    expect(error).toBeInstanceOf(RangeError);
-    expect((error as Error).message).toBe("Agentless email takes exactly one recipient, got 2");
+    expect(error).toBeInstanceOf(GenesysValidationError);
+    expect(error).toMatchObject({ field: "request.toAddresses", transient: false });
+    expect((error as Error).message).toBe("Invalid request.toAddresses: agentless email takes exactly one recipient, got 2");
     expect(fake.requests).toEqual([]);
   });
 });

@@ -69,7 +69,7 @@ describe("GenesysClient rate limit", () => {
 
   it("spaces API requests once over requestsPerMinute, shared across methods", async () => {
     // Prepare
-    const { client, clock } = clientFor(fake, { requestsPerMinute: 2 });
+    const { client, clock } = clientFor(fake, { requestsPerMinute: 2, defaultBudgetMs: 120_000 });
     const times: number[] = [];
 
     // Act

@@ -72,8 +72,8 @@ describe("GenesysClient errors never reveal credentials", () => {
     // Assess
     expect(errors.map((e) => (e as Error).name)).toEqual([
       "GenesysApiError",
-      "GenesysApiError",
-      "GenesysApiError",
+      "GenesysAuthError",
+      "GenesysRequestRejectedError",
       "GenesysAttachmentTooLargeError",
       "GenesysAuthError",
       "GenesysNetworkError",
