@@ -12,7 +12,6 @@ import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { EnvironmentSettings } from "../config/environment";
-import { readCorpus } from "../scripts/training/corpus";
 import { ATTACHMENT_CLASSIFY } from "../functions/attachment-routing/classify/environment";
 import { ATTACHMENT_LOAD } from "../functions/attachment-routing/load/environment";
 import { ATTACHMENT_OCR_COMPLETE } from "../functions/attachment-routing/ocr-complete/environment";
@@ -20,7 +19,7 @@ import { ATTACHMENT_OCR_START } from "../functions/attachment-routing/ocr-start/
 import { ATTACHMENT_ROUTE } from "../functions/attachment-routing/route/environment";
 import { ATTACHMENT_START } from "../functions/attachment-routing/start/environment";
 import { attachmentPipelineDefinition } from "./aws/attachment-pipeline-definition";
-import { ComprehendClassifier } from "./aws/comprehend-classifier";
+import { classifierFunction } from "./aws/classifier-function";
 import { allowRuleToSend, deadLetterQueue } from "./aws/event-queue";
 import { assumeRolePolicy, policyDocument } from "./aws/iam";
 import { FunctionDefaults, NodejsFunction } from "./aws/nodejs-function";
@@ -48,6 +47,7 @@ export interface AttachmentRoutingProps {
   readonly events: GenesysEventStream;
   readonly genesysCredentialsSecretArn: string;
   readonly functionDefaults: FunctionDefaults;
+  readonly protectData: boolean;
 }
 
 /**
@@ -64,15 +64,6 @@ export class AttachmentRouting extends Construct {
   constructor(scope: Construct, id: string, props: AttachmentRoutingProps) {
     super(scope, id);
     const { naming, settings } = props;
-    const labels = new Set(readCorpus(DOCUMENT_TYPES_CORPUS).rows.map((r) => r.label));
-    for (const type of Object.keys(settings.documentQueues)) {
-      if (!labels.has(type)) {
-        throw new Error(
-          `environment "${naming.environment}": attachmentRouting.documentQueues.${type}: "${type}" is not a class of ${DOCUMENT_TYPES_CORPUS} ` +
-            `(classes: ${[...labels].sort().join(", ")})`,
-        );
-      }
-    }
     const common = props.functionDefaults;
     const genesysEnvironment = { GENESYS_REGION: props.genesysRegion, GENESYS_CREDENTIALS_SECRET_ARN: props.genesysCredentialsSecretArn };
     const readGenesysSecret = { sid: "ReadGenesysCredentials", actions: ["secretsmanager:GetSecretValue"], resources: [props.genesysCredentialsSecretArn] };
@@ -80,7 +71,7 @@ export class AttachmentRouting extends Construct {
     this.documents = new SecureBucket(this, "documents", {
       bucketName: naming.bucket("documents", props.aws.accountId, props.aws.region),
       expireAfterDays: settings.documentRetentionDays,
-      forceDestroy: true,
+      forceDestroy: !props.protectData,
     });
     const documentObjects = `${this.documents.bucket.arn}/conversations/*`;
 
@@ -143,39 +134,23 @@ export class AttachmentRouting extends Construct {
         { sid: "ParkTaskToken", actions: ["dynamodb:PutItem"], resources: [tokens.arn] },
       ],
     });
-    const classifier =
-      settings.classifier.backend === "comprehend"
-        ? new ComprehendClassifier(this, "comprehend", {
-            naming,
-            accountId: props.aws.accountId,
-            region: props.aws.region,
-            corpusFile: DOCUMENT_TYPES_CORPUS,
-            purpose: "document-types",
-            languageCode: "en",
-            inferenceUnits: settings.classifier.comprehend.inferenceUnits,
-            trainingTimeoutMinutes: 240,
-            functionDefaults: props.functionDefaults,
-          })
-        : undefined;
-    const classify = new NodejsFunction(this, "classify", {
+    const classify = classifierFunction(this, "classify", {
+      naming,
+      aws: props.aws,
+      functionDefaults: props.functionDefaults,
+      protectData: props.protectData,
+      corpusFile: DOCUMENT_TYPES_CORPUS,
+      purpose: "document-types",
+      settings: settings.classifier,
+      routedLabels: { setting: "attachmentRouting.documentQueues", labels: Object.keys(settings.documentQueues) },
       contract: ATTACHMENT_CLASSIFY,
       functionName: naming.name("attachment-classify"),
       description: "Classifies the documents' text and decides where the email goes",
       timeoutSeconds: 30,
       memoryMb: 512,
-      ...common,
-      environment: {
-        DOCUMENTS_BUCKET: this.documents.bucket.id,
-        DOCUMENT_QUEUES: settings.documentQueues,
-        CONFIDENCE_THRESHOLD: settings.classifier.confidenceThreshold,
-        CLASSIFIER_BACKEND: settings.classifier.backend,
-        ...(classifier ? { COMPREHEND_ENDPOINT_ARN: classifier.endpointArn } : {}),
-      },
-      statements: [
-        { sid: "ReadDocumentText", actions: ["s3:GetObject"], resources: [documentObjects] },
-        ...(classifier ? [{ sid: "ClassifyWithEndpoint", actions: ["comprehend:ClassifyDocument"], resources: [classifier.endpointArn] }] : []),
-      ],
-    });
+      environment: { DOCUMENTS_BUCKET: this.documents.bucket.id, DOCUMENT_QUEUES: settings.documentQueues },
+      statements: [{ sid: "ReadDocumentText", actions: ["s3:GetObject"], resources: [documentObjects] }],
+    }).function;
     const queueIds = { ...props.intentQueueIds, ...Object.fromEntries([...props.queues.byName].map(([name, queue]) => [name, queue.id])) };
     const route = new NodejsFunction(this, "route", {
       contract: ATTACHMENT_ROUTE,

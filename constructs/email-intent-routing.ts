@@ -4,10 +4,10 @@ import { Construct } from "constructs";
 import { EnvironmentSettings } from "../config/environment";
 import { CLASSIFY_EMAIL } from "../functions/email-routing/classify-email/environment";
 import { dataActionContract } from "../functions/email-routing/core/contract";
-import { readCorpus } from "../scripts/training/corpus";
 import { ClassifierRestApi } from "./aws/classifier-rest-api";
 import { ComprehendClassifier } from "./aws/comprehend-classifier";
 import { GenesysInvokeRole } from "./aws/genesys-invoke-role";
+import { classifierFunction } from "./aws/classifier-function";
 import { FunctionDefaults, NodejsFunction } from "./aws/nodejs-function";
 import { ArchitectFlow } from "./genesys/architect-flow";
 import { DataAction, DataActionTransport } from "./genesys/data-action";
@@ -28,6 +28,7 @@ export interface EmailIntentRoutingProps {
   /** The Genesys org id (from `genesyscloud_organizations_me`), used as the external id of the invoke role. */
   readonly genesysOrgId: string;
   readonly functionDefaults: FunctionDefaults;
+  readonly protectData: boolean;
   /** When set, the flow holds every email in this queue (no agent works it) for the attachment pipeline. */
   readonly holdQueue?: RoutingQueue;
   /** Defaults: the repository's corpus and flow. */
@@ -55,50 +56,25 @@ export class EmailIntentRouting extends Construct {
   constructor(scope: Construct, id: string, props: EmailIntentRoutingProps) {
     super(scope, id);
     const { naming, settings } = props;
-    const corpusFile = props.corpusFile ?? EMAIL_INTENTS_CORPUS;
-    const labels = new Set(readCorpus(corpusFile).rows.map((r) => r.label));
-    for (const label of Object.keys(settings.topicQueues)) {
-      if (!labels.has(label)) {
-        throw new Error(
-          `environment "${naming.environment}": emailRouting.topicQueues.${label}: "${label}" is not a class of ${corpusFile} ` +
-            `(classes: ${[...labels].sort().join(", ")})`,
-        );
-      }
-    }
-
-    const classifier = settings.classifier;
-    if (classifier.backend === "comprehend") {
-      this.comprehend = new ComprehendClassifier(this, "comprehend", {
-        naming,
-        accountId: props.aws.accountId,
-        region: props.aws.region,
-        corpusFile,
-        purpose: "email-intents",
-        languageCode: classifier.comprehend.languageCode,
-        inferenceUnits: classifier.comprehend.inferenceUnits,
-        trainingTimeoutMinutes: classifier.comprehend.trainingTimeoutMinutes,
-        functionDefaults: props.functionDefaults,
-      });
-    }
-
-    this.classifierFunction = new NodejsFunction(this, "classifier", {
+    const classifier = classifierFunction(this, "classifier", {
+      naming,
+      aws: props.aws,
+      functionDefaults: props.functionDefaults,
+      protectData: props.protectData,
+      corpusFile: props.corpusFile ?? EMAIL_INTENTS_CORPUS,
+      purpose: "email-intents",
+      settings: settings.classifier,
+      routedLabels: { setting: "emailRouting.topicQueues", labels: Object.keys(settings.topicQueues) },
       contract: CLASSIFY_EMAIL,
       functionName: naming.name("classify-email"),
-      description: `Classifies inbound email into topics (${classifier.backend} backend) for Genesys routing`,
+      description: `Classifies inbound email into topics (${settings.classifier.backend} backend) for Genesys routing`,
       // Answer inside the data action's timeout so Genesys always gets a reply.
       timeoutSeconds: Math.max(3, Math.min(settings.dataActionTimeoutSeconds, 29) - 1),
       memoryMb: 512,
-      ...props.functionDefaults,
-      environment: {
-        CLASSIFIER_BACKEND: classifier.backend,
-        CONFIDENCE_THRESHOLD: classifier.confidenceThreshold,
-        TOPIC_QUEUES: settings.topicQueues,
-        ...(this.comprehend ? { COMPREHEND_ENDPOINT_ARN: this.comprehend.endpointArn } : {}),
-      },
-      statements: this.comprehend
-        ? [{ sid: "ClassifyWithEndpoint", actions: ["comprehend:ClassifyDocument"], resources: [this.comprehend.endpointArn] }]
-        : [],
+      environment: { TOPIC_QUEUES: settings.topicQueues },
     });
+    this.classifierFunction = classifier.function;
+    this.comprehend = classifier.comprehend;
 
     let transport: DataActionTransport;
     if (settings.frontDoor === "api-gateway") {

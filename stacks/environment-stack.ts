@@ -70,6 +70,7 @@ export class EnvironmentStack extends TerraformStack {
           genesysOrgId: genesysOrg.id,
           functionDefaults,
           holdQueue: attachmentQueues?.get(attachments.triageQueue),
+          protectData: environment.protectData,
         })
       : undefined;
 
@@ -117,6 +118,7 @@ export class EnvironmentStack extends TerraformStack {
         aws: environment.aws,
         genesysRegion: environment.genesys.region,
         queues: attachmentQueues,
+        protectData: environment.protectData,
         intentQueueIds: Object.fromEntries([...email.queues.byName].map(([name, queue]) => [name, queue.id])),
         fallbackQueueId: email.queues.get(environment.emailRouting.fallbackQueue).id,
         fromAddress: email.inboundAddress,

@@ -24,6 +24,8 @@ export interface ComprehendClassifierProps {
   readonly inferenceUnits: number;
   readonly trainingTimeoutMinutes: number;
   readonly functionDefaults: FunctionDefaults;
+  /** Keep the training bucket's contents (corpus versions, Comprehend's output) on destroy. */
+  readonly protectData: boolean;
 }
 
 /**
@@ -48,7 +50,7 @@ export class ComprehendClassifier extends Construct {
 
     const data = new SecureBucket(this, "training-data", {
       bucketName: naming.bucket(`${props.purpose}-training`, props.accountId, props.region),
-      forceDestroy: true,
+      forceDestroy: !props.protectData,
     });
     const corpusKey = `training/${corpus.sha256.slice(0, 16)}/${props.purpose}.csv`;
     const corpusAsset = new TerraformAsset(this, "corpus", { path: props.corpusFile, type: AssetType.FILE });

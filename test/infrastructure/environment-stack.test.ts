@@ -106,6 +106,8 @@ describe("email intent routing", () => {
     const corpusObject = onlyResource(stack, "aws_s3_object");
     expect(corpusObject.key).toMatch(/^training\/[0-9a-f]{16}\/email-intents\.csv$/);
     expect((classifier.input_data_config as Block).s3_uri).toContain("${aws_s3_object.");
+    // prod protects its data: no bucket is emptied by a destroy.
+    for (const bucket of resourcesOf(stack, "aws_s3_bucket")) expect({ bucket: bucket.bucket, force_destroy: bucket.force_destroy }).toEqual({ bucket: bucket.bucket, force_destroy: false });
 
     const endpoint = onlyResource(stack, "aws_lambda_invocation");
     expect(endpoint.lifecycle_scope).toBe("CRUD");
