@@ -1,14 +1,33 @@
+/**
+ * Two lanes. `unit` (npm run test:unit): every test that neither synthesizes a stack, bundles a Lambda
+ * nor starts a CLI, so it needs no esbuild and stays fast. `system`: the rest, named by what they do:
+ * `*.synth.test.ts`, `*.bundle.test.ts`, `*.cli.test.ts`. `npm test` runs both.
+ */
+const SYSTEM_TESTS = "\\.(synth|bundle|cli)\\.test\\.ts$";
+
 /** @type {import('jest').Config} */
-module.exports = {
+const shared = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
-  testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   // ESM-only dependencies, bundled to CommonJS by the global setup.
-  globalSetup: "<rootDir>/test/support/global-setup.ts",
   moduleNameMapper: { "^email-reply-parser$": "<rootDir>/node_modules/.cache/jest-esm/email-reply-parser.cjs" },
-  setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
-  testTimeout: 60_000,
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  globalSetup: "<rootDir>/test/support/global-setup.ts",
   // Synth tests bundle Lambdas with esbuild; two workers fit the 2-core machines this runs on.
   maxWorkers: 2,
+  testTimeout: 60_000,
+  projects: [
+    {
+      ...shared,
+      displayName: "unit",
+      testMatch: ["**/*.test.ts"],
+      testPathIgnorePatterns: [SYSTEM_TESTS],
+      setupFilesAfterEnv: ["<rootDir>/test/setup.ts", "<rootDir>/test/support/unit-lane.ts"],
+    },
+    { ...shared, displayName: "system", testMatch: ["**/*.{synth,bundle,cli}.test.ts"], setupFilesAfterEnv: ["<rootDir>/test/setup.ts"] },
+  ],
 };
