@@ -614,6 +614,7 @@ export function parseRetryAfter(header: string | null, nowMs: number): number | 
   if (header === null) return undefined;
   const value = header.trim();
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
+  if (!/ GMT$/.test(value)) return undefined;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000));
 }

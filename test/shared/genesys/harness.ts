@@ -1,24 +1,80 @@
 import { GenesysClient, GenesysClientOptions } from "../../../functions/shared/genesys/client";
 import { FakeEmailConversation, GenesysFake } from "../../support/genesys-fake";
 
-/** A fake clock: `sleep` records the delay and advances `now` by it, instantly. */
+/**
+ * A fake clock: `sleep` records the delay and advances `now` by it, instantly. `timeoutSignal` makes
+ * signals that fire when fake time reaches their due instant (by a sleep, or by `expire` when a request
+ * has stalled), so a test can account for every millisecond a call spends without waiting for it.
+ */
 export function fakeClock(start = 1_700_000_000_000) {
+  const timers: { due: number; controller: AbortController }[] = [];
+  const fireDue = () => {
+    for (const timer of timers.filter((t) => t.due <= clock.time)) {
+      timers.splice(timers.indexOf(timer), 1);
+      timer.controller.abort(new DOMException("The operation timed out.", "TimeoutError"));
+    }
+  };
   const clock = {
+    start,
     time: start,
     sleeps: [] as number[],
+    /** Every timeout the client asked for (per attempt, and for waits on the token or credentials). */
+    timeouts: [] as number[],
     now: () => clock.time,
     sleep: async (ms: number) => {
       clock.sleeps.push(ms);
       clock.time += ms;
+      fireDue();
     },
+    timeoutSignal: (ms: number) => {
+      const controller = new AbortController();
+      clock.timeouts.push(ms);
+      timers.push({ due: clock.time + ms, controller });
+      fireDue();
+      return controller.signal;
+    },
+    /** The request behind `signal` stalled: fake time runs on to the signal's due instant, which fires it. */
+    expire: (signal: AbortSignal | null | undefined) => {
+      const timer = timers.find((t) => t.controller.signal === signal);
+      if (timer === undefined) return;
+      clock.time = Math.max(clock.time, timer.due);
+      fireDue();
+    },
+    elapsed: () => clock.time - start,
   };
   return clock;
 }
 
+export type FakeClock = ReturnType<typeof fakeClock>;
+
+export interface HarnessOptions {
+  /**
+   * Run attempt timeouts on the fake clock: a request to a URL matching `stalls` that has no answer after
+   * `stallAfterRealMs` real milliseconds is taken to have run into its timeout (fake time jumps there).
+   * Meant for routes scripted with `faults.slow`, which hold their answer far longer.
+   */
+  fakeTimeouts?: { stalls: (url: string) => boolean; stallAfterRealMs?: number };
+}
+
 /** A client pointed at the fake, with an instant recording sleep and a fake clock. */
-export function clientFor(fake: GenesysFake, overrides: Partial<GenesysClientOptions> = {}) {
+export function clientFor(fake: GenesysFake, overrides: Partial<GenesysClientOptions> = {}, harness: HarnessOptions = {}) {
   const clock = fakeClock();
   const credentialCalls = { count: 0 };
+  const timing: Partial<GenesysClientOptions> = {};
+  if (harness.fakeTimeouts !== undefined) {
+    const { stalls, stallAfterRealMs = 50 } = harness.fakeTimeouts;
+    const realFetch = overrides.fetch ?? fetch;
+    timing.timeoutSignal = clock.timeoutSignal;
+    timing.fetch = async (input, init) => {
+      if (!stalls(String(input))) return realFetch(input, init);
+      const stall = setTimeout(() => clock.expire(init?.signal), stallAfterRealMs);
+      try {
+        return await realFetch(input, init);
+      } finally {
+        clearTimeout(stall);
+      }
+    };
+  }
   const client = new GenesysClient({
     apiBaseUrl: fake.apiBaseUrl,
     loginBaseUrl: fake.loginBaseUrl,
@@ -30,6 +86,7 @@ export function clientFor(fake: GenesysFake, overrides: Partial<GenesysClientOpt
     now: clock.now,
     random: () => 0.5,
     ...overrides,
+    ...timing,
   });
   return { client, clock, credentialCalls };
 }
