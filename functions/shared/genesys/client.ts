@@ -197,7 +197,7 @@ export class GenesysClient {
   }
 
   /** GET /api/v2/conversations/emails/{conversationId} */
-  getEmailConversation(conversationId: string, options?: RequestOptions): Promise<EmailConversation> {
+  async getEmailConversation(conversationId: string, options?: RequestOptions): Promise<EmailConversation> {
     const cid = genesysId("conversationId", conversationId);
     return this.getJson(`/api/v2/conversations/emails/${cid}`, emailConversationSchema, conversationId, options);
   }
@@ -210,7 +210,7 @@ export class GenesysClient {
   }
 
   /** GET /api/v2/conversations/emails/{conversationId}/messages/{messageId} */
-  getEmailMessage(conversationId: string, messageId: string, options?: RequestOptions): Promise<EmailMessage> {
+  async getEmailMessage(conversationId: string, messageId: string, options?: RequestOptions): Promise<EmailMessage> {
     const cid = genesysId("conversationId", conversationId);
     const mid = genesysId("messageId", messageId);
     return this.getJson(`/api/v2/conversations/emails/${cid}/messages/${mid}`, emailMessageSchema, conversationId, options);
@@ -387,7 +387,7 @@ export class GenesysClient {
       if (spec.contentType !== undefined) headers["content-type"] = spec.contentType;
       let token: string | undefined;
       if (spec.auth === "bearer") {
-        token = this.tokens.peek() ?? (await this.withinDeadline(this.tokens.get(deadline), deadline, where, "waiting for an access token"));
+        token = this.tokens.peek() ?? (await this.freshToken(deadline, where));
         headers.authorization = `Bearer ${token}`;
       } else if (spec.auth !== "none") {
         headers.authorization = spec.auth.authorization;
@@ -476,6 +476,16 @@ export class GenesysClient {
     if (retry >= this.maxRetries) return undefined;
     const delayMs = Math.floor(this.random() * Math.min(this.maxBackoffMs, this.baseDelayMs * 2 ** retry));
     return delayMs + this.minAttemptMs <= deadline.remainingMs() ? delayMs : undefined;
+  }
+
+  /**
+   * A new token. The caller that starts the token request bounds it by its own deadline; callers that
+   * join a request already in flight (started under another deadline) stop waiting at theirs.
+   */
+  private freshToken(deadline: Deadline, where: Where): Promise<string> {
+    const joining = this.tokens.refreshing;
+    const token = this.tokens.get(deadline);
+    return joining ? this.withinDeadline(token, deadline, where, "waiting for an access token") : token;
   }
 
   /** `work`, or GenesysDeadlineExceededError when the deadline passes first (the work itself is not cancelled). */
