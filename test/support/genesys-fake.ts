@@ -193,6 +193,8 @@ export interface GenesysFake {
   endConversation(conversationId: string): void;
   /** Requests whose path (or `"METHOD /path"`, RegExp, predicate) matches. */
   requestsTo(matcher: RequestMatcher): RecordedRequest[];
+  /** Calls `listener` whenever a scripted `delayMs` starts holding a request's answer (e.g. to fake its timeout). */
+  onHeld(listener: (request: RecordedRequest) => void): void;
   /** Requests to the API host only. */
   apiRequests(): RecordedRequest[];
   close(): Promise<void>;
@@ -216,6 +218,7 @@ export async function startGenesysFake(options: GenesysFakeOptions = {}): Promis
   const scripts: { matcher: RequestMatcher; responses: ScriptedResponse[] }[] = [];
   const ended = new Set<string>();
   const pendingDelays = new Set<() => void>();
+  const heldListeners: ((request: RecordedRequest) => void)[] = [];
 
   const servers = await Promise.all([listen("login"), listen("api"), listen("storage")]);
   const [loginBaseUrl, apiBaseUrl, storageBaseUrl] = servers.map((s) => s.baseUrl) as [string, string, string];
@@ -240,11 +243,17 @@ export async function startGenesysFake(options: GenesysFakeOptions = {}): Promis
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers: req.headers,
-      body: parseBody(req.headers["content-type"], await readBody(req)),
+      body: undefined,
     };
+    // Recorded on arrival, so a request the client abandons while its body is read still counts.
     requests.push(request);
+    request.body = parseBody(req.headers["content-type"], await readBody(req));
     const scripted = scripts.find((s) => s.responses.length > 0 && matches(s.matcher, request))?.responses.shift();
-    if (scripted?.delayMs !== undefined && scripted.delayMs > 0 && !(await held(scripted.delayMs, res))) return;
+    if (scripted?.delayMs !== undefined && scripted.delayMs > 0) {
+      const hold = held(scripted.delayMs, res);
+      for (const listener of heldListeners) listener(request);
+      if (!(await hold)) return;
+    }
     const reply: Reply = scripted?.status !== undefined ? { ...scripted, status: scripted.status } : route(request);
     send(res, reply);
   }
@@ -422,6 +431,9 @@ export async function startGenesysFake(options: GenesysFakeOptions = {}): Promis
       ended.add(conversationId);
     },
     requestsTo: (matcher) => requests.filter((r) => matches(matcher, r)),
+    onHeld(listener) {
+      heldListeners.push(listener);
+    },
     apiRequests: () => requests.filter((r) => r.host === "api"),
     async close() {
       for (const release of [...pendingDelays]) release();

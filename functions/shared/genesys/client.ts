@@ -607,9 +607,10 @@ function isTransientStatus(status: number): boolean {
   return status === 408 || (status >= 500 && status < 600);
 }
 
+/** fetch's "fetch failed" with a cause whose code says nothing was sent. Duck-typed: fetch's errors may come from another realm. */
 function isConnectFailure(error: unknown): boolean {
-  const cause = error instanceof Error ? (error as { cause?: unknown }).cause : undefined;
-  const code = cause !== null && typeof cause === "object" && "code" in cause ? (cause as { code: unknown }).code : undefined;
+  const cause = error !== null && typeof error === "object" ? (error as { cause?: unknown }).cause : undefined;
+  const code = cause !== null && typeof cause === "object" ? (cause as { code?: unknown }).code : undefined;
   return typeof code === "string" && CONNECT_ERROR_CODES.has(code);
 }
 

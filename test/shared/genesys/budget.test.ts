@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import { AddressInfo } from "node:net";
 import { deadlineFromContext, deadlineIn } from "../../../functions/shared/deadline";
 import {
   GenesysClient,
@@ -8,6 +10,7 @@ import {
 } from "../../../functions/shared/genesys/client";
 import { faults, GenesysFake, startGenesysFake } from "../../support/genesys-fake";
 import { CONVERSATION_ID, clientFor, triageEmail } from "./harness";
+import { ACKNOWLEDGEMENT } from "./methods";
 
 let fake: GenesysFake;
 const ATTRIBUTES = `PATCH /api/v2/conversations/${CONVERSATION_ID}/participants/p-customer/attributes`;
@@ -45,7 +48,7 @@ describe("Time budgets (issue 9, finding 5)", () => {
 
   it("a 40 s-slow server with default settings ends inside the invocation's 30 s, not after 150 s", async () => {
     // Prepare
-    const { client, clock } = clientFor(fake, {}, { fakeTimeouts: { stalls: (url) => url.includes("/participants/") } });
+    const { client, clock } = clientFor(fake, {}, { fakeTimeouts: true });
     fake.script(ATTRIBUTES, Array.from({ length: 10 }, () => faults.slow(40_000)));
     const deadline = deadlineFromContext(lambdaContext(30_000), undefined, clock);
 
@@ -62,7 +65,7 @@ describe("Time budgets (issue 9, finding 5)", () => {
 
   it("without a deadline a call is bounded by defaultBudgetMs", async () => {
     // Prepare
-    const { client, clock } = clientFor(fake, { defaultBudgetMs: 5_000, requestTimeoutMs: 2_000 }, { fakeTimeouts: { stalls: (url) => url.includes("/participants/") } });
+    const { client, clock } = clientFor(fake, { defaultBudgetMs: 5_000, requestTimeoutMs: 2_000 }, { fakeTimeouts: true });
     fake.script(ATTRIBUTES, Array.from({ length: 10 }, () => faults.slow(60_000)));
 
     // Act
@@ -75,7 +78,7 @@ describe("Time budgets (issue 9, finding 5)", () => {
 
   it("each attempt's timeout is min(requestTimeoutMs, time left)", async () => {
     // Prepare
-    const { client, clock } = clientFor(fake, { requestTimeoutMs: 10_000 }, { fakeTimeouts: { stalls: (url) => url.includes("/participants/") } });
+    const { client, clock } = clientFor(fake, { requestTimeoutMs: 10_000 }, { fakeTimeouts: true });
     fake.script(ATTRIBUTES, [faults.slow(60_000)]);
 
     // Act
@@ -117,7 +120,7 @@ describe("Time budgets (issue 9, finding 5)", () => {
 
   it("bounds a slow token request by the caller's deadline", async () => {
     // Prepare
-    const { client, clock } = clientFor(fake, {}, { fakeTimeouts: { stalls: (url) => url.startsWith(fake.loginBaseUrl) } });
+    const { client, clock } = clientFor(fake, {}, { fakeTimeouts: true });
     fake.script("POST /oauth/token", Array.from({ length: 5 }, () => faults.slow(60_000)));
 
     // Act
@@ -154,14 +157,15 @@ describe("Time budgets (issue 9, finding 5)", () => {
       loginBaseUrl: fake.loginBaseUrl,
       credentials: async () => ({ clientId: fake.clientId, clientSecret: fake.clientSecret }),
     });
+    await client.getEmailConversation(CONVERSATION_ID);
     fake.script(CONVERSATION, Array.from({ length: 5 }, () => faults.slow(60_000)));
 
     // Act
-    const error = await client.getEmailConversation(CONVERSATION_ID, { deadline: deadlineIn(400) }).catch((e: unknown) => e);
+    const error = await client.getEmailConversation(CONVERSATION_ID, { deadline: deadlineIn(1_000) }).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(GenesysTimeoutError);
-    expect((error as GenesysTimeoutError).timeoutMs).toBeLessThanOrEqual(400);
+    expect((error as GenesysTimeoutError).timeoutMs).toBeLessThanOrEqual(1_000);
   });
 
   it("fails fast when the client-side rate limit has no free request within the deadline", async () => {
@@ -179,6 +183,26 @@ describe("Time budgets (issue 9, finding 5)", () => {
     expect(later.id).toBe(CONVERSATION_ID);
     expect(clock.sleeps).toEqual([60_000]);
     expect(fake.apiRequests()).toHaveLength(2);
+  });
+
+  it("retries a host that refuses connections only while the deadline allows", async () => {
+    // Prepare
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const { client, clock } = clientFor(fake, { apiBaseUrl: `http://127.0.0.1:${port}`, baseDelayMs: 1_000 });
+
+    // Act
+    const error = await client.sendAgentlessEmail(ACKNOWLEDGEMENT, { deadline: deadlineIn(2_000, clock) }).catch((e: unknown) => e);
+
+    // Assess
+    // Refused: nothing was sent, so even the non-idempotent agentless email is retried (500 + 1000 ms
+    // backoff fit the 2 s; the next 2000 ms would not).
+    expect(error).toMatchObject({ name: "GenesysNetworkError", transient: true, attempts: 3 });
+    expect((error as Error).message).toContain("after 3 attempt(s): TypeError (ECONNREFUSED)");
+    expect(clock.sleeps).toEqual([500, 1_000]);
+    expect(clock.elapsed()).toBeLessThanOrEqual(2_000);
   });
 
   it("keeps retrying a 503 across a long budget and stops at maxRetries", async () => {

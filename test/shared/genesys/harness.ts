@@ -49,11 +49,10 @@ export type FakeClock = ReturnType<typeof fakeClock>;
 
 export interface HarnessOptions {
   /**
-   * Run attempt timeouts on the fake clock: a request to a URL matching `stalls` that has no answer after
-   * `stallAfterRealMs` real milliseconds is taken to have run into its timeout (fake time jumps there).
-   * Meant for routes scripted with `faults.slow`, which hold their answer far longer.
+   * Run timeouts on the fake clock. A request whose answer the fake holds (`faults.slow`) runs into its
+   * attempt timeout: fake time jumps to it and the attempt is aborted, without waiting in real time.
    */
-  fakeTimeouts?: { stalls: (url: string) => boolean; stallAfterRealMs?: number };
+  fakeTimeouts?: boolean;
 }
 
 /** A client pointed at the fake, with an instant recording sleep and a fake clock. */
@@ -61,17 +60,23 @@ export function clientFor(fake: GenesysFake, overrides: Partial<GenesysClientOpt
   const clock = fakeClock();
   const credentialCalls = { count: 0 };
   const timing: Partial<GenesysClientOptions> = {};
-  if (harness.fakeTimeouts !== undefined) {
-    const { stalls, stallAfterRealMs = 50 } = harness.fakeTimeouts;
+  if (harness.fakeTimeouts === true) {
     const realFetch = overrides.fetch ?? fetch;
+    const inFlight: { host: string; path: string; signal: AbortSignal | null | undefined }[] = [];
+    fake.onHeld((request) => {
+      const host = new URL(request.host === "api" ? fake.apiBaseUrl : request.host === "login" ? fake.loginBaseUrl : fake.storageBaseUrl).host;
+      const index = inFlight.findIndex((f) => f.host === host && f.path === request.path);
+      if (index >= 0) clock.expire(inFlight.splice(index, 1)[0]?.signal);
+    });
     timing.timeoutSignal = clock.timeoutSignal;
     timing.fetch = async (input, init) => {
-      if (!stalls(String(input))) return realFetch(input, init);
-      const stall = setTimeout(() => clock.expire(init?.signal), stallAfterRealMs);
+      const url = new URL(String(input));
+      const entry = { host: url.host, path: url.pathname, signal: init?.signal };
+      inFlight.push(entry);
       try {
         return await realFetch(input, init);
       } finally {
-        clearTimeout(stall);
+        if (inFlight.includes(entry)) inFlight.splice(inFlight.indexOf(entry), 1);
       }
     };
   }

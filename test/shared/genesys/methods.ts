@@ -77,8 +77,3 @@ export const METHODS: MethodUnderTest[] = [
     conversationScoped: false,
   },
 ];
-
-/** The path part of a `"METHOD /path"` route. */
-export function pathOf(route: string): string {
-  return route.slice(route.indexOf(" ") + 1);
-}
