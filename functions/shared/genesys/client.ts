@@ -275,7 +275,9 @@ export class GenesysClient {
 
   /**
    * POST /api/v2/conversations/emails/agentless. Not idempotent: retried only when Genesys cannot have
-   * acted on it (429, 503, connection refused), so a flaky gateway never sends the email twice.
+   * acted on it (429, 503, 401, connection refused), so a flaky gateway never sends the email twice.
+   * A timeout, reset or other 5xx is still reported as transient, but the email may have gone out: a
+   * caller that retries the whole step should record that it sent the email before doing so.
    */
   async sendAgentlessEmail(request: AgentlessEmail, options?: RequestOptions): Promise<AgentlessEmailResult> {
     if (request === null || typeof request !== "object") throw new GenesysValidationError("request", "must be an object");
@@ -458,7 +460,7 @@ export class GenesysClient {
     const { status } = details;
     if (isTransientStatus(status)) return new GenesysApiError(details);
     if (spec.tokenRequest === true) return new GenesysAuthError(details);
-    if (status === 401) return new GenesysAuthError(details, "Genesys refused a freshly issued access token");
+    if (status === 401 && spec.auth === "bearer") return new GenesysAuthError(details, "Genesys refused a freshly issued access token");
     if (spec.conversationId !== undefined && meansConversationGone(details)) return new GenesysConversationEndedError(details, spec.conversationId);
     return new GenesysRequestRejectedError(details);
   }

@@ -218,6 +218,20 @@ describe("Ended conversations", () => {
 });
 
 describe("Download faults on the storage host", () => {
+  it("treats a 401 from the signed URL as a permanent rejection, without a token refresh", async () => {
+    // Prepare
+    const { client, clock } = clientFor(fake);
+    fake.script(/^\/signed\//, [{ status: 401, body: "expired signature" }]);
+
+    // Act
+    const error = await client.downloadAttachment(fake.contentUriOf("a-pdf"), 1_000_000, { deadline: deadlineIn(BUDGET_MS, clock) }).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toMatchObject({ name: "GenesysRequestRejectedError", status: 401, path: "/signed/a-pdf", transient: false, attempts: 1 });
+    expect(fake.tokensIssued).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
   it("retries a 503 from the signed URL without the bearer token", async () => {
     // Prepare
     const { client, clock } = clientFor(fake);
