@@ -9,6 +9,8 @@
  * const client = new GenesysClient({ apiBaseUrl: fake.apiBaseUrl, loginBaseUrl: fake.loginBaseUrl,
  *   credentials: async () => ({ clientId: fake.clientId, clientSecret: fake.clientSecret }) });
  * fake.script("/api/v2/conversations/emails/c-1", [{ status: 503 }]);   // next matching request only
+ * fake.script(/\/attributes$/, [faults.rateLimited(40), faults.slow(60_000), faults.tokenExpired()]);
+ * fake.endConversation("c-1");                                          // writes now answer 404
  * ...
  * await fake.close();
  * ```
@@ -25,6 +27,15 @@
  *   Authorization header (as S3 does for presigned URLs), 403 on a bad signature.
  *
  * Errors use Genesys' ErrorBody shape `{message, code, status, contextId}`.
+ *
+ * Faults: `script()` queues one-off answers per route (`faults.*` builds the usual ones: 429 with
+ * Retry-After, 5xx, 401 of an expired token, 404 of an ended conversation, a slow answer that is held
+ * `delayMs` before it is sent, or a delay before normal handling); `expireTokens()` revokes every issued
+ * token; `endConversation()` ends a conversation. Every request is recorded, including abandoned ones.
+ *
+ * Ended conversations: GET still returns the conversation (participants `disconnected`), while
+ * attribute writes and replace/queue answer 404 `not.found`. What Genesys answers there is UNCONFIRMED;
+ * this mirrors the client's assumption in functions/shared/genesys/conversation-gone.ts.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
@@ -57,12 +68,47 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-/** A one-off response queued with `script()`. An object body is sent as JSON. */
+/**
+ * A one-off response queued with `script()`. An object body is sent as JSON. Without `status`, the
+ * request is handled normally after `delayMs`.
+ */
 export interface ScriptedResponse {
-  status: number;
+  status?: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** Hold the answer this long (ms) before sending it; a client that gives up first just disconnects. */
+  delayMs?: number;
+  /** Send the body in two chunks without Content-Length (streamed bodies). */
+  chunked?: boolean;
 }
+
+/** The usual faults, as scripted responses. */
+export const faults = {
+  /** 429 with `Retry-After: seconds` (omitted when undefined) and Genesys' throttling ErrorBody. */
+  rateLimited(retryAfterSeconds?: number, limitKey = "client.credentials.token.rate.per.minute"): ScriptedResponse {
+    return {
+      status: 429,
+      headers: retryAfterSeconds === undefined ? {} : { "retry-after": String(retryAfterSeconds) },
+      body: { message: "Rate limit exceeded the maximum", code: "too.many.requests", status: 429, contextId: randomUUID(), limit: { key: limitKey } },
+    };
+  },
+  /** A 5xx (default 503) with Genesys' ErrorBody. */
+  serverError(status = 503): ScriptedResponse {
+    return { status, body: { message: "The service is currently unavailable", code: status === 503 ? "service.unavailable" : "internal.server.error", status, contextId: randomUUID() } };
+  },
+  /** The 401 Genesys sends for an expired or revoked access token. */
+  tokenExpired(): ScriptedResponse {
+    return { status: 401, body: { message: "Invalid login credentials.", code: "bad.credentials", status: 401, contextId: randomUUID() } };
+  },
+  /** The 404 the fake answers for an ended or unknown conversation. */
+  conversationEnded(): ScriptedResponse {
+    return { status: 404, body: { message: "The requested resource was not found.", code: "not.found", status: 404, contextId: randomUUID() } };
+  },
+  /** Normal handling, but only after `delayMs`; with `answer`, that answer after `delayMs`. */
+  slow(delayMs: number, answer?: ScriptedResponse): ScriptedResponse {
+    return { ...answer, delayMs };
+  },
+};
 
 /** Exact path (`"/oauth/token"`), `"METHOD /path"`, a RegExp tested on the path, or a predicate. */
 export type RequestMatcher = string | RegExp | ((request: RecordedRequest) => boolean);
@@ -143,12 +189,18 @@ export interface GenesysFake {
   script(matcher: RequestMatcher, responses: ScriptedResponse[]): void;
   /** Revokes every issued token: the next API call gets 401. */
   expireTokens(): void;
+  /** Ends a seeded conversation: participants become `disconnected`, writes to it answer 404. */
+  endConversation(conversationId: string): void;
+  /** Requests whose path (or `"METHOD /path"`, RegExp, predicate) matches. */
+  requestsTo(matcher: RequestMatcher): RecordedRequest[];
+  /** Calls `listener` whenever a scripted `delayMs` starts holding a request's answer (e.g. to fake its timeout). */
+  onHeld(listener: (request: RecordedRequest) => void): void;
   /** Requests to the API host only. */
   apiRequests(): RecordedRequest[];
   close(): Promise<void>;
 }
 
-type Reply = ScriptedResponse & { chunks?: Buffer[] };
+type Reply = ScriptedResponse & { status: number; chunks?: Buffer[] };
 
 export async function startGenesysFake(options: GenesysFakeOptions = {}): Promise<GenesysFake> {
   const clientId = options.clientId ?? FAKE_CLIENT_ID;
@@ -164,6 +216,9 @@ export async function startGenesysFake(options: GenesysFakeOptions = {}): Promis
   const transfers: FakeTransfer[] = [];
   const agentlessEmails: FakeAgentlessEmail[] = [];
   const scripts: { matcher: RequestMatcher; responses: ScriptedResponse[] }[] = [];
+  const ended = new Set<string>();
+  const pendingDelays = new Set<() => void>();
+  const heldListeners: ((request: RecordedRequest) => void)[] = [];
 
   const servers = await Promise.all([listen("login"), listen("api"), listen("storage")]);
   const [loginBaseUrl, apiBaseUrl, storageBaseUrl] = servers.map((s) => s.baseUrl) as [string, string, string];
@@ -188,12 +243,35 @@ export async function startGenesysFake(options: GenesysFakeOptions = {}): Promis
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers: req.headers,
-      body: parseBody(req.headers["content-type"], await readBody(req)),
+      body: undefined,
     };
+    // Recorded on arrival, so a request the client abandons while its body is read still counts.
     requests.push(request);
-    const scripted = scripts.find((s) => s.responses.length > 0 && matches(s.matcher, request));
-    const reply = scripted?.responses.shift() ?? route(request);
+    request.body = parseBody(req.headers["content-type"], await readBody(req));
+    const scripted = scripts.find((s) => s.responses.length > 0 && matches(s.matcher, request))?.responses.shift();
+    if (scripted?.delayMs !== undefined && scripted.delayMs > 0) {
+      const hold = held(scripted.delayMs, res);
+      for (const listener of heldListeners) listener(request);
+      if (!(await hold)) return;
+    }
+    const reply: Reply = scripted?.status !== undefined ? { ...scripted, status: scripted.status } : route(request);
     send(res, reply);
+  }
+
+  /** Waits `ms`; false (and nothing to send) when the client disconnected or the fake closed first. */
+  function held(ms: number, res: ServerResponse): Promise<boolean> {
+    return new Promise((resolve) => {
+      const finish = (sent: boolean) => {
+        clearTimeout(timer);
+        res.off("close", onClose);
+        pendingDelays.delete(onClose);
+        resolve(sent);
+      };
+      const onClose = () => finish(false);
+      const timer = setTimeout(() => finish(!res.destroyed), ms);
+      res.on("close", onClose);
+      pendingDelays.add(onClose);
+    });
   }
 
   function route(request: RecordedRequest): Reply {
@@ -208,9 +286,14 @@ export async function startGenesysFake(options: GenesysFakeOptions = {}): Promis
     if (method === "GET" && (m = /^\/api\/v2\/conversations\/emails\/([^/]+)$/.exec(path))) {
       const conversation = conversations.get(decode(m[1]));
       if (conversation === undefined) return notFound();
+      const isEnded = ended.has(conversation.id);
       return ok(200, {
         id: conversation.id,
-        participants: conversation.participants.map((p) => ({ ...p, attributes: participantAttributes.get(key(conversation.id, p.id)) ?? {} })),
+        participants: conversation.participants.map((p) => ({
+          ...p,
+          ...(isEnded ? { state: "disconnected" } : {}),
+          attributes: participantAttributes.get(key(conversation.id, p.id)) ?? {},
+        })),
       });
     }
     if (method === "GET" && (m = /^\/api\/v2\/conversations\/emails\/([^/]+)\/messages$/.exec(path))) {
@@ -313,7 +396,9 @@ export async function startGenesysFake(options: GenesysFakeOptions = {}): Promis
     return undefined;
   }
 
+  /** A participant of a conversation that has not ended (writes are refused otherwise). */
   function hasParticipant(conversationId: string, participantId: string): boolean {
+    if (ended.has(conversationId)) return false;
     return conversations.get(conversationId)?.participants.some((p) => p.id === participantId) ?? false;
   }
 
@@ -341,8 +426,17 @@ export async function startGenesysFake(options: GenesysFakeOptions = {}): Promis
     expireTokens() {
       validTokens.clear();
     },
+    endConversation(conversationId) {
+      if (!conversations.has(conversationId)) throw new Error(`endConversation: no conversation ${conversationId} was seeded`);
+      ended.add(conversationId);
+    },
+    requestsTo: (matcher) => requests.filter((r) => matches(matcher, r)),
+    onHeld(listener) {
+      heldListeners.push(listener);
+    },
     apiRequests: () => requests.filter((r) => r.host === "api"),
     async close() {
+      for (const release of [...pendingDelays]) release();
       await Promise.all(
         servers.map(
           ({ server }) =>
@@ -417,6 +511,11 @@ function parseBody(contentType: string | undefined, raw: Buffer): unknown {
 
 function send(res: ServerResponse, reply: Reply): void {
   const headers: Record<string, string> = { ...reply.headers };
+  if (reply.chunked === true && reply.chunks === undefined && reply.body !== undefined) {
+    const bytes = Buffer.from(typeof reply.body === "string" || reply.body instanceof Uint8Array ? reply.body : JSON.stringify(reply.body));
+    if (!(typeof reply.body === "string" || reply.body instanceof Uint8Array)) headers["content-type"] ??= "application/json";
+    reply = { ...reply, chunks: [bytes.subarray(0, Math.ceil(bytes.length / 2)), bytes.subarray(Math.ceil(bytes.length / 2))] };
+  }
   if (reply.chunks !== undefined) {
     res.writeHead(reply.status, headers);
     for (const chunk of reply.chunks) res.write(chunk);

@@ -197,7 +197,7 @@ export class GenesysClient {
   }
 
   /** GET /api/v2/conversations/emails/{conversationId} */
-  getEmailConversation(conversationId: string, options?: RequestOptions): Promise<EmailConversation> {
+  async getEmailConversation(conversationId: string, options?: RequestOptions): Promise<EmailConversation> {
     const cid = genesysId("conversationId", conversationId);
     return this.getJson(`/api/v2/conversations/emails/${cid}`, emailConversationSchema, conversationId, options);
   }
@@ -210,7 +210,7 @@ export class GenesysClient {
   }
 
   /** GET /api/v2/conversations/emails/{conversationId}/messages/{messageId} */
-  getEmailMessage(conversationId: string, messageId: string, options?: RequestOptions): Promise<EmailMessage> {
+  async getEmailMessage(conversationId: string, messageId: string, options?: RequestOptions): Promise<EmailMessage> {
     const cid = genesysId("conversationId", conversationId);
     const mid = genesysId("messageId", messageId);
     return this.getJson(`/api/v2/conversations/emails/${cid}/messages/${mid}`, emailMessageSchema, conversationId, options);
@@ -275,7 +275,9 @@ export class GenesysClient {
 
   /**
    * POST /api/v2/conversations/emails/agentless. Not idempotent: retried only when Genesys cannot have
-   * acted on it (429, 503, connection refused), so a flaky gateway never sends the email twice.
+   * acted on it (429, 503, 401, connection refused), so a flaky gateway never sends the email twice.
+   * A timeout, reset or other 5xx is still reported as transient, but the email may have gone out: a
+   * caller that retries the whole step should record that it sent the email before doing so.
    */
   async sendAgentlessEmail(request: AgentlessEmail, options?: RequestOptions): Promise<AgentlessEmailResult> {
     if (request === null || typeof request !== "object") throw new GenesysValidationError("request", "must be an object");
@@ -387,7 +389,7 @@ export class GenesysClient {
       if (spec.contentType !== undefined) headers["content-type"] = spec.contentType;
       let token: string | undefined;
       if (spec.auth === "bearer") {
-        token = this.tokens.peek() ?? (await this.withinDeadline(this.tokens.get(deadline), deadline, where, "waiting for an access token"));
+        token = this.tokens.peek() ?? (await this.freshToken(deadline, where));
         headers.authorization = `Bearer ${token}`;
       } else if (spec.auth !== "none") {
         headers.authorization = spec.auth.authorization;
@@ -458,7 +460,7 @@ export class GenesysClient {
     const { status } = details;
     if (isTransientStatus(status)) return new GenesysApiError(details);
     if (spec.tokenRequest === true) return new GenesysAuthError(details);
-    if (status === 401) return new GenesysAuthError(details, "Genesys refused a freshly issued access token");
+    if (status === 401 && spec.auth === "bearer") return new GenesysAuthError(details, "Genesys refused a freshly issued access token");
     if (spec.conversationId !== undefined && meansConversationGone(details)) return new GenesysConversationEndedError(details, spec.conversationId);
     return new GenesysRequestRejectedError(details);
   }
@@ -476,6 +478,16 @@ export class GenesysClient {
     if (retry >= this.maxRetries) return undefined;
     const delayMs = Math.floor(this.random() * Math.min(this.maxBackoffMs, this.baseDelayMs * 2 ** retry));
     return delayMs + this.minAttemptMs <= deadline.remainingMs() ? delayMs : undefined;
+  }
+
+  /**
+   * A new token. The caller that starts the token request bounds it by its own deadline; callers that
+   * join a request already in flight (started under another deadline) stop waiting at theirs.
+   */
+  private freshToken(deadline: Deadline, where: Where): Promise<string> {
+    const joining = this.tokens.refreshing;
+    const token = this.tokens.get(deadline);
+    return joining ? this.withinDeadline(token, deadline, where, "waiting for an access token") : token;
   }
 
   /** `work`, or GenesysDeadlineExceededError when the deadline passes first (the work itself is not cancelled). */
@@ -597,9 +609,10 @@ function isTransientStatus(status: number): boolean {
   return status === 408 || (status >= 500 && status < 600);
 }
 
+/** fetch's "fetch failed" with a cause whose code says nothing was sent. Duck-typed: fetch's errors may come from another realm. */
 function isConnectFailure(error: unknown): boolean {
-  const cause = error instanceof Error ? (error as { cause?: unknown }).cause : undefined;
-  const code = cause !== null && typeof cause === "object" && "code" in cause ? (cause as { code: unknown }).code : undefined;
+  const cause = error !== null && typeof error === "object" ? (error as { cause?: unknown }).cause : undefined;
+  const code = cause !== null && typeof cause === "object" ? (cause as { code?: unknown }).code : undefined;
   return typeof code === "string" && CONNECT_ERROR_CODES.has(code);
 }
 
@@ -614,6 +627,7 @@ export function parseRetryAfter(header: string | null, nowMs: number): number | 
   if (header === null) return undefined;
   const value = header.trim();
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
+  if (!/ GMT$/.test(value)) return undefined;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000));
 }

@@ -235,9 +235,12 @@ export class GenesysDownloadRefusedError extends GenesysError {
   override readonly name: string = "GenesysDownloadRefusedError";
 }
 
+/** The cause's name and its own cause's code, e.g. "TypeError (ECONNRESET)"; duck-typed, as fetch's errors may come from another realm. */
 function describeCause(cause: unknown): string {
-  if (!(cause instanceof Error)) return cause === undefined ? "no response" : "unknown error";
+  if (cause === undefined) return "no response";
+  const name = cause !== null && typeof cause === "object" ? (cause as { name?: unknown }).name : undefined;
+  if (typeof name !== "string") return "unknown error";
   const inner = (cause as { cause?: unknown }).cause;
-  const code = inner !== null && typeof inner === "object" && "code" in inner ? String((inner as { code: unknown }).code) : undefined;
-  return code === undefined ? cause.name : `${cause.name} (${code})`;
+  const code = inner !== null && typeof inner === "object" ? (inner as { code?: unknown }).code : undefined;
+  return typeof code === "string" ? `${name} (${code})` : name;
 }

@@ -24,6 +24,11 @@ export class TokenCache {
     private readonly now: () => number,
   ) {}
 
+  /** Whether a token request is in flight. */
+  get refreshing(): boolean {
+    return this.inFlight !== undefined;
+  }
+
   /** The cached token while it is valid, without waiting. */
   peek(): string | undefined {
     return this.cached !== undefined && this.now() < this.cached.refreshAt ? this.cached.token : undefined;

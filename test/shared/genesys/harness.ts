@@ -1,24 +1,85 @@
 import { GenesysClient, GenesysClientOptions } from "../../../functions/shared/genesys/client";
 import { FakeEmailConversation, GenesysFake } from "../../support/genesys-fake";
 
-/** A fake clock: `sleep` records the delay and advances `now` by it, instantly. */
+/**
+ * A fake clock: `sleep` records the delay and advances `now` by it, instantly. `timeoutSignal` makes
+ * signals that fire when fake time reaches their due instant (by a sleep, or by `expire` when a request
+ * has stalled), so a test can account for every millisecond a call spends without waiting for it.
+ */
 export function fakeClock(start = 1_700_000_000_000) {
+  const timers: { due: number; controller: AbortController }[] = [];
+  const fireDue = () => {
+    for (const timer of timers.filter((t) => t.due <= clock.time)) {
+      timers.splice(timers.indexOf(timer), 1);
+      timer.controller.abort(new DOMException("The operation timed out.", "TimeoutError"));
+    }
+  };
   const clock = {
+    start,
     time: start,
     sleeps: [] as number[],
+    /** Every timeout the client asked for (per attempt, and for waits on the token or credentials). */
+    timeouts: [] as number[],
     now: () => clock.time,
     sleep: async (ms: number) => {
       clock.sleeps.push(ms);
       clock.time += ms;
+      fireDue();
     },
+    timeoutSignal: (ms: number) => {
+      const controller = new AbortController();
+      clock.timeouts.push(ms);
+      timers.push({ due: clock.time + ms, controller });
+      fireDue();
+      return controller.signal;
+    },
+    /** The request behind `signal` stalled: fake time runs on to the signal's due instant, which fires it. */
+    expire: (signal: AbortSignal | null | undefined) => {
+      const timer = timers.find((t) => t.controller.signal === signal);
+      if (timer === undefined) return;
+      clock.time = Math.max(clock.time, timer.due);
+      fireDue();
+    },
+    elapsed: () => clock.time - start,
   };
   return clock;
 }
 
+export type FakeClock = ReturnType<typeof fakeClock>;
+
+export interface HarnessOptions {
+  /**
+   * Run timeouts on the fake clock. A request whose answer the fake holds (`faults.slow`) runs into its
+   * attempt timeout: fake time jumps to it and the attempt is aborted, without waiting in real time.
+   */
+  fakeTimeouts?: boolean;
+}
+
 /** A client pointed at the fake, with an instant recording sleep and a fake clock. */
-export function clientFor(fake: GenesysFake, overrides: Partial<GenesysClientOptions> = {}) {
+export function clientFor(fake: GenesysFake, overrides: Partial<GenesysClientOptions> = {}, harness: HarnessOptions = {}) {
   const clock = fakeClock();
   const credentialCalls = { count: 0 };
+  const timing: Partial<GenesysClientOptions> = {};
+  if (harness.fakeTimeouts === true) {
+    const realFetch = overrides.fetch ?? fetch;
+    const inFlight: { host: string; path: string; signal: AbortSignal | null | undefined }[] = [];
+    fake.onHeld((request) => {
+      const host = new URL(request.host === "api" ? fake.apiBaseUrl : request.host === "login" ? fake.loginBaseUrl : fake.storageBaseUrl).host;
+      const index = inFlight.findIndex((f) => f.host === host && f.path === request.path);
+      if (index >= 0) clock.expire(inFlight.splice(index, 1)[0]?.signal);
+    });
+    timing.timeoutSignal = clock.timeoutSignal;
+    timing.fetch = async (input, init) => {
+      const url = new URL(String(input));
+      const entry = { host: url.host, path: url.pathname, signal: init?.signal };
+      inFlight.push(entry);
+      try {
+        return await realFetch(input, init);
+      } finally {
+        if (inFlight.includes(entry)) inFlight.splice(inFlight.indexOf(entry), 1);
+      }
+    };
+  }
   const client = new GenesysClient({
     apiBaseUrl: fake.apiBaseUrl,
     loginBaseUrl: fake.loginBaseUrl,
@@ -30,6 +91,7 @@ export function clientFor(fake: GenesysFake, overrides: Partial<GenesysClientOpt
     now: clock.now,
     random: () => 0.5,
     ...overrides,
+    ...timing,
   });
   return { client, clock, credentialCalls };
 }

@@ -1,4 +1,5 @@
-import { GenesysApiError, GenesysAuthError } from "../../../functions/shared/genesys/client";
+import { GenesysAuthError } from "../../../functions/shared/genesys/client";
+import { deadlineIn } from "../../../functions/shared/deadline";
 import { GenesysFake, startGenesysFake } from "../../support/genesys-fake";
 import { CONVERSATION_ID, clientFor, triageEmail } from "./harness";
 
@@ -99,7 +100,7 @@ describe("GenesysClient token", () => {
     ]);
   });
 
-  it("fails with GenesysApiError 401 when the retried request is refused again", async () => {
+  it("fails with a permanent GenesysAuthError 401 when the retried request is refused again", async () => {
     // Prepare
     const { client, clock } = clientFor(fake);
     const path = `/api/v2/conversations/emails/${CONVERSATION_ID}`;
@@ -110,8 +111,9 @@ describe("GenesysClient token", () => {
     const error = await client.getEmailConversation(CONVERSATION_ID).catch((e: unknown) => e);
 
     // Assess
-    expect(error).toBeInstanceOf(GenesysApiError);
-    expect(error).toMatchObject({ status: 401, method: "GET", path, code: "bad.credentials", attempts: 2 });
+    expect(error).toBeInstanceOf(GenesysAuthError);
+    expect(error).toMatchObject({ status: 401, method: "GET", path, code: "bad.credentials", attempts: 2, transient: false });
+    expect((error as Error).message).toMatch(/^Genesys refused a freshly issued access token: GET /);
     expect(fake.tokensIssued).toHaveLength(2);
     expect(fake.apiRequests()).toHaveLength(2);
     expect(clock.sleeps).toEqual([]);
@@ -143,5 +145,81 @@ describe("GenesysClient token", () => {
     expect(tokenRequests()).toHaveLength(2);
     expect(fake.tokensIssued).toHaveLength(1);
     expect(clock.sleeps).toEqual([125]);
+  });
+});
+
+describe("GenesysClient token under concurrency", () => {
+  const FIFTY = Array.from({ length: 50 }, (_, i) => i);
+
+  it("50 concurrent calls after the token's refresh point trigger one token request", async () => {
+    // Prepare
+    const { client, clock, credentialCalls } = clientFor(fake);
+    await client.getEmailConversation(CONVERSATION_ID);
+    clock.time += 3600 * 1000;
+
+    // Act
+    const results = await Promise.all(FIFTY.map(() => client.getEmailConversation(CONVERSATION_ID)));
+
+    // Assess
+    expect(results).toHaveLength(50);
+    expect(tokenRequests()).toHaveLength(2);
+    expect(credentialCalls.count).toBe(2);
+    expect(fake.apiRequests().slice(1).every((r) => r.headers.authorization === `Bearer ${fake.tokensIssued[1]}`)).toBe(true);
+  });
+
+  it("50 concurrent calls that all meet a revoked token (401) share one new token and all succeed", async () => {
+    // Prepare
+    const { client } = clientFor(fake);
+    await client.getEmailConversation(CONVERSATION_ID);
+    fake.expireTokens();
+
+    // Act
+    const outcomes = await Promise.allSettled(FIFTY.map((i) => client.patchParticipantAttributes(CONVERSATION_ID, "p-customer", { [`k${i}`]: "v" })));
+
+    // Assess
+    expect(outcomes.filter((o) => o.status === "rejected")).toEqual([]);
+    expect(fake.tokensIssued).toHaveLength(2);
+    const patches = fake.apiRequests().filter((r) => r.method === "PATCH");
+    expect(patches.filter((r) => r.headers.authorization === `Bearer ${fake.tokensIssued[1]}`)).toHaveLength(50);
+    expect(patches.length).toBeLessThanOrEqual(100);
+    expect(Object.keys(fake.attributesOf(CONVERSATION_ID, "p-customer") ?? {})).toHaveLength(51);
+  });
+
+  it("50 concurrent first calls share one token request, and a failed one is not cached", async () => {
+    // Prepare
+    const { client } = clientFor(fake);
+    fake.script("POST /oauth/token", [{ status: 400, body: { error: "invalid_request" } }]);
+
+    // Act
+    const first = await Promise.allSettled(FIFTY.map(() => client.getEmailConversation(CONVERSATION_ID)));
+    const second = await Promise.allSettled(FIFTY.map(() => client.getEmailConversation(CONVERSATION_ID)));
+
+    // Assess
+    expect(first.every((o) => o.status === "rejected" && (o.reason as Error).name === "GenesysAuthError")).toBe(true);
+    expect(second.every((o) => o.status === "fulfilled")).toBe(true);
+    expect(tokenRequests()).toHaveLength(2);
+  });
+
+  it("a caller joining an in-flight token request stops waiting at its own deadline", async () => {
+    // Prepare
+    let release: (() => void) | undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { client } = clientFor(fake, {
+      credentials: async () => {
+        await gate;
+        return { clientId: fake.clientId, clientSecret: fake.clientSecret };
+      },
+    });
+    const starter = client.getEmailConversation(CONVERSATION_ID, { deadline: deadlineIn(60_000) });
+
+    // Act
+    const joiner = await client.getEmailConversation(CONVERSATION_ID, { deadline: deadlineIn(100) }).catch((e: unknown) => e);
+    release?.();
+
+    // Assess
+    expect(joiner).toMatchObject({ name: "GenesysDeadlineExceededError", transient: true });
+    expect((joiner as Error).message).toContain("waiting for an access token took longer than");
+    await expect(starter).resolves.toMatchObject({ id: CONVERSATION_ID });
+    expect(tokenRequests()).toHaveLength(1);
   });
 });
