@@ -365,6 +365,12 @@ describe("doctor building blocks", () => {
     expect(compareVersions("1.10.0-beta1", "1.10.1")).toBeLessThan(0);
   });
 
+  it("lists in docs/genesys-setup.md every permission Terraform's client, the set-up and the functions' role need", () => {
+    const docs = readFileSync(join(__dirname, "..", "..", "docs", "genesys-setup.md"), "utf8");
+    const wanted = [...Object.values(TERRAFORM_PERMISSIONS_BY_TYPE).flat(), ...ADMIN_PERMISSIONS, "conversation:communication:blindTransferQueue", "conversation:agentlessEmail:send"];
+    expect([...new Set(wanted)].filter((p) => !docs.includes(`\`${p}\``))).toEqual([]);
+  });
+
   it("reads every shipped environment", () => {
     expect(readEnvironmentEntries().map((e) => [e.name, "environment" in e])).toEqual([
       ["dev", true],
