@@ -21,6 +21,9 @@ type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 const entry = (name: string, change: (raw: Raw) => void = () => undefined, base = "dev"): EnvironmentEntry => ({ name, environment: variant(base, change, name) });
 const statusOf = (results: readonly CheckResult[], name: string) => results.find((r) => r.name === name)!;
 
+// One synthesis for the whole file (bundling every Lambda takes a while on a loaded machine).
+beforeAll(() => void shipped("dev"), 300_000);
+
 describe("npm run doctor", () => {
   let fake: GenesysAdminFake;
   beforeEach(async () => {
@@ -286,7 +289,7 @@ describe("npm run doctor", () => {
   });
 
   it("checks the Lambda data action's region: the prod front door runs in the org's region", async () => {
-    const results = await runDoctor("prod", { ...deps(), synthesize: () => shipped("prod") });
+    const results = await runDoctor("prod", deps());
     expect(statusOf(results, "lambda data action region")).toEqual({
       name: "lambda data action region",
       status: "ok",

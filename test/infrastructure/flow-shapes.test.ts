@@ -38,8 +38,8 @@ describe.each(flowFiles)("flows/%s uses the shapes real Architect exports use", 
 });
 
 describe("the inbound email flow's substitutions", () => {
-  it.each(["dev", "prod"])("%s fills the decision placeholders with Boolean expressions", (name) => {
-    const substitutions = onlyResource(shipped(name), "genesyscloud_flow").substitutions as Record<string, string>;
+  it("fills the decision placeholders with Boolean expressions", () => {
+    const substitutions = onlyResource(shipped("dev"), "genesyscloud_flow").substitutions as Record<string, string>;
     for (const key of ["hold_for_attachments", "send_acknowledgement"]) expect(["true", "false"]).toContain(substitutions[key]);
   });
 

@@ -142,9 +142,14 @@ describe("the functions' OAuth client", () => {
     expect(secret.recovery_window_in_days).toBe(days);
   });
 
-  it("follows protectData, not the environment's name", () => {
-    const protectedDev = synthesize(variant("dev", (raw) => (raw.protectData = true)));
-    expect(resourcesOf(protectedDev, "aws_secretsmanager_secret").find((s) => s.name_prefix === "gcx-dev-functions-")!.recovery_window_in_days).toBe(7);
+  it.each([
+    [true, 7],
+    [false, 0],
+  ])("keeps the secret recoverable by protectData (%s: %i days), whatever the environment", (protectData, days) => {
+    const stack = newStack();
+    new GenesysApiClientAccess(stack, "a", { name: "gcx-qa-functions", roleName: "gcx-qa-functions", protectData });
+    const secret = onlyResource(JSON.parse(Testing.synth(stack)) as Synthesized, "aws_secretsmanager_secret");
+    expect(secret).toMatchObject({ name_prefix: "gcx-qa-functions-", recovery_window_in_days: days });
   });
 
   it("refuses token lifetimes Genesys does not accept and an empty role name", () => {
