@@ -7,10 +7,13 @@ import { onlyResource, shipped } from "../support/synth";
 const FLOWS = join(__dirname, "..", "..", "flows");
 const flowFiles = readdirSync(FLOWS).filter((f) => /\.ya?ml$/.test(f));
 
-/** The flow with every placeholder replaced by a plain token, parsed. */
+/**
+ * The flow with every placeholder replaced by `true`, parsed: the worst case for YAML typing (an
+ * unquoted placeholder filled with true or false would turn an expression into a Boolean).
+ */
 function parsedFlow(file: string): unknown {
   const text = readFileSync(join(FLOWS, file), "utf8");
-  return parse(flowPlaceholders(text).reduce((t, key) => t.replaceAll(`{{${key}}}`, `placeholder_${key}`), text));
+  return parse(flowPlaceholders(text).reduce((t, key) => t.replaceAll(`{{${key}}}`, "true"), text));
 }
 
 /** Every value stored under `key` anywhere in the document. */
@@ -26,7 +29,10 @@ describe.each(flowFiles)("flows/%s uses the shapes real Architect exports use", 
   it("writes every decision condition as an expression (exp:), never lit:", () => {
     const decisions = valuesUnder(flow, "decision") as Array<{ condition: Record<string, unknown> }>;
     expect(decisions.length).toBeGreaterThan(0);
-    for (const decision of decisions) expect(Object.keys(decision.condition)).toEqual(["exp"]);
+    for (const decision of decisions) {
+      expect(Object.keys(decision.condition)).toEqual(["exp"]);
+      expect(typeof decision.condition.exp).toBe("string");
+    }
   });
 
   it("gives callData either no timeout or lit: minutes: 1", () => {
