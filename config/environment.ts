@@ -23,8 +23,21 @@ const classifier = z.strictObject({
 
 const emailRouting = z.strictObject({
   enabled: z.boolean(),
-  /** Genesys email subdomain label: mail arrives at `<routePattern>@<label>.<region email suffix>`. */
-  emailDomainLabel: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a lower-case DNS label"),
+  /**
+   * Genesys email subdomain label: the stack creates `<label>.<region email suffix>` and mail arrives at
+   * `<routePattern>@<label>.<region email suffix>`. Set this or `existingEmailDomain`.
+   */
+  emailDomainLabel: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a lower-case DNS label").optional(),
+  /**
+   * Full name of an email domain that already exists in the org (a Genesys subdomain such as
+   * `acme.mypurecloud.com`, or a verified custom domain): the stack adds its route there and creates no
+   * domain. An org has two email domains by default and the system's own takes one, so environments that
+   * share an org reuse a domain. Set this or `emailDomainLabel`.
+   */
+  existingEmailDomain: z
+    .string()
+    .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a full lower-case domain name such as acme.mypurecloud.com")
+    .optional(),
   routePattern: z.string().regex(/^[A-Za-z0-9._+-]{1,64}$/, "must be the local part of an email address"),
   fromName: z.string().trim().min(1).max(100),
   classifier,
@@ -126,6 +139,17 @@ export const environmentSchema = z
      * functions' Genesys API calls. Unset: the stack creates a least-privilege client and its secret.
      */
     apiClientSecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, "must be a Secrets Manager secret ARN").optional(),
+    /**
+     * The Genesys organization this environment deploys into (Admin > Organization Settings). Optional;
+     * when set, `npm run doctor` refuses credentials of another org, and counts the email domains of
+     * all environments that name the same org together.
+     */
+    orgId: z.uuid("must be a Genesys organization id (a UUID)").optional(),
+    /**
+     * How many email domains (Genesys subdomains and custom domains together) the org may have: 2 by
+     * default (help.mypurecloud.com/articles/email-rate-limits). Raise it only if Genesys has raised it.
+     */
+    emailDomainLimit: z.number().int().min(1).max(100).default(2),
   }),
   /** Prefix of every resource name: `<prefix>-<environment>-<purpose>`. */
   namePrefix: z
@@ -164,6 +188,16 @@ export const environmentSchema = z
         message: `"lambda" needs the function in the Genesys org's region: aws.region is ${env.aws.region}, genesys.region is ${env.genesys.region}`,
       });
     }
+    if (email.enabled && email.emailDomainLabel === undefined && email.existingEmailDomain === undefined) {
+      ctx.addIssue({ code: "custom", path: ["emailRouting", "emailDomainLabel"], message: "is required unless existingEmailDomain names a domain to reuse" });
+    }
+    if (email.emailDomainLabel !== undefined && email.existingEmailDomain !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["emailRouting", "existingEmailDomain"],
+        message: "set either emailDomainLabel (create a subdomain) or existingEmailDomain (reuse a domain), not both",
+      });
+    }
     const attachments = env.attachmentRouting;
     if (attachments.enabled && !email.enabled) {
       ctx.addIssue({ code: "custom", path: ["attachmentRouting", "enabled"], message: "needs emailRouting.enabled: the inbound email flow holds emails in the triage queue" });
@@ -195,4 +229,13 @@ export type EnvironmentSettings = z.output<typeof environmentSchema>;
 /** A validated environment: its settings plus the name it is deployed under. */
 export interface Environment extends EnvironmentSettings {
   readonly name: string;
+}
+
+/** Where an environment's email route lives: a subdomain it creates, or an existing domain it reuses. */
+export function emailDomainOf(
+  email: Pick<EnvironmentSettings["emailRouting"], "emailDomainLabel" | "existingEmailDomain">,
+): { kind: "subdomain"; label: string } | { kind: "existing"; name: string } {
+  if (email.existingEmailDomain !== undefined) return { kind: "existing", name: email.existingEmailDomain };
+  if (email.emailDomainLabel !== undefined) return { kind: "subdomain", label: email.emailDomainLabel };
+  throw new Error("emailRouting.emailDomainLabel: is required unless existingEmailDomain names a domain to reuse");
 }

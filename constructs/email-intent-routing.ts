@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { EnvironmentSettings } from "../config/environment";
+import { emailDomainOf, EnvironmentSettings } from "../config/environment";
 import { CLASSIFY_EMAIL } from "../functions/email-routing/classify-email/environment";
 import { dataActionContract } from "../functions/email-routing/core/contract";
 import { ClassifierRestApi } from "./aws/classifier-rest-api";
@@ -118,7 +118,6 @@ export class EmailIntentRouting extends Construct {
         flow_description: "Classifies each email with AI and routes it to its topic queue (managed by CDKTF)",
         data_action_category: this.dataAction.category,
         data_action_name: this.dataAction.action.name,
-        data_action_timeout_seconds: String(settings.dataActionTimeoutSeconds),
         fallback_queue_name: fallbackQueue.name,
         fallback_intent: "fallback",
         send_acknowledgement: String(settings.acknowledgement.enabled),
@@ -135,7 +134,7 @@ export class EmailIntentRouting extends Construct {
     });
 
     this.emailRoute = new EmailRoute(this, "email-route", {
-      subdomainLabel: settings.emailDomainLabel,
+      domain: emailDomainOf(settings),
       pattern: settings.routePattern,
       fromName: settings.fromName,
       flowId: this.flow.flow.id,

@@ -4,15 +4,14 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataGenesyscloudOrganizationsMe } from "../.gen/providers/genesyscloud/data-genesyscloud-organizations-me";
 import { GenesyscloudProvider } from "../.gen/providers/genesyscloud/provider";
 import { Environment } from "../config/environment";
-import { ACD_START_TOPIC, AttachmentRouting } from "../constructs/attachment-routing";
+import { AttachmentRouting } from "../constructs/attachment-routing";
 import { EmailIntentRouting } from "../constructs/email-intent-routing";
 import { GenesysApiClientAccess } from "../constructs/genesys/api-client-access";
-import { GenesysPermissionName } from "../constructs/genesys/api-permissions";
+import { environmentGenesysNeeds, functionsApiAccess } from "../constructs/genesys/runtime-needs";
 import { RoutingQueues } from "../constructs/genesys/routing-queues";
 import { GenesysEventStream } from "../constructs/genesys-event-stream";
 import { IdentityGraph } from "../constructs/identity-graph";
 import { Naming } from "../constructs/naming";
-import { IDENTITY_TOPIC_NAMES } from "../functions/identity-graph/core/events";
 
 export const PROJECT_TAG = "genesys-cx-intelligence";
 
@@ -74,40 +73,39 @@ export class EnvironmentStack extends TerraformStack {
         })
       : undefined;
 
-    // One Genesys event stream and one OAuth client, shared by the capabilities that need them.
+    // One Genesys event stream and one OAuth client, shared by the capabilities that need them: each
+    // capability declares its topics and API calls (constructs/genesys/runtime-needs.ts), the stream
+    // carries the union of the topics, and the client's role holds what the union of the calls needs.
     const identity = environment.identityGraph;
-    const topics = [...(identity.enabled ? IDENTITY_TOPIC_NAMES : []), ...(attachments.enabled ? [ACD_START_TOPIC] : [])];
-    const permissions: GenesysPermissionName[] = [
-      ...(identity.enabled ? (["editParticipantAttributes"] as const) : []),
-      ...(attachments.enabled ? (["viewEmailConversations", "editParticipantAttributes", "blindTransferToQueue", "sendAgentlessEmail"] as const) : []),
-    ];
-    const events =
-      topics.length > 0
-        ? new GenesysEventStream(this, "genesys-events", {
-            name: this.naming.name("events"),
-            eventSourceSuffix: identity.eventSourceSuffix ?? this.naming.name("events"),
-            genesysOrgId: genesysOrg.id,
-            awsAccountId: environment.aws.accountId,
-            awsRegion: environment.aws.region,
-            topics,
-          })
-        : undefined;
-    const genesysApi =
-      permissions.length > 0
-        ? new GenesysApiClientAccess(this, "genesys-api-client", {
-            name: this.naming.name("functions"),
-            permissions,
-            existingSecretArn: environment.genesys.apiClientSecretArn,
-          })
-        : undefined;
+    const needs = environmentGenesysNeeds(environment);
+    const access = functionsApiAccess(environment);
+    const genesys = new GenesysRuntimeServices(
+      () =>
+        new GenesysEventStream(this, "genesys-events", {
+          name: this.naming.name("events"),
+          eventSourceSuffix: identity.eventSourceSuffix ?? this.naming.name("events"),
+          genesysOrgId: genesysOrg.id,
+          awsAccountId: environment.aws.accountId,
+          awsRegion: environment.aws.region,
+          topics: needs.topics,
+        }),
+      () =>
+        new GenesysApiClientAccess(
+          this,
+          "genesys-api-client",
+          environment.genesys.apiClientSecretArn !== undefined
+            ? { name: access.clientName, existingSecretArn: environment.genesys.apiClientSecretArn }
+            : { name: access.clientName, roleName: access.roleName, protectData: environment.protectData },
+        ),
+    );
 
     if (identity.enabled) {
       new IdentityGraph(this, "identity-graph", {
         naming: this.naming,
         settings: identity,
         genesysRegion: environment.genesys.region,
-        events: events!,
-        genesysCredentialsSecretArn: genesysApi!.secretArn,
+        events: genesys.events,
+        genesysCredentialsSecretArn: genesys.apiAccess.secretArn,
         functionDefaults,
       });
     }
@@ -123,10 +121,32 @@ export class EnvironmentStack extends TerraformStack {
         fallbackQueueId: email.queues.get(environment.emailRouting.fallbackQueue).id,
         fromAddress: email.inboundAddress,
         fromName: environment.emailRouting.fromName,
-        events: events!,
-        genesysCredentialsSecretArn: genesysApi!.secretArn,
+        events: genesys.events,
+        genesysCredentialsSecretArn: genesys.apiAccess.secretArn,
         functionDefaults,
       });
     }
+  }
+}
+
+/**
+ * The Genesys resources capabilities share, made on first use so that an environment without a
+ * capability that needs them has none.
+ */
+class GenesysRuntimeServices {
+  private stream?: GenesysEventStream;
+  private client?: GenesysApiClientAccess;
+
+  constructor(
+    private readonly makeStream: () => GenesysEventStream,
+    private readonly makeClient: () => GenesysApiClientAccess,
+  ) {}
+
+  get events(): GenesysEventStream {
+    return (this.stream ??= this.makeStream());
+  }
+
+  get apiAccess(): GenesysApiClientAccess {
+    return (this.client ??= this.makeClient());
   }
 }

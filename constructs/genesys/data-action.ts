@@ -27,6 +27,15 @@ export interface DataActionProps {
   readonly timeoutSeconds: number;
 }
 
+/**
+ * Whether the provider treats an action of this category as a function data action: provider 1.84.1
+ * lower-cases the category, turns `_` and `-` into spaces and looks for "function data action"
+ * (`containsFunctionDataAction`, genesyscloud/integration_action/resource_genesyscloud_integration_action.go L190-195).
+ */
+export function isFunctionDataActionCategory(category: string): boolean {
+  return category.toLowerCase().replace(/[_-]/g, " ").includes("function data action");
+}
+
 /** A Genesys data-action integration (ENABLED) with its credential and one action. */
 export class DataAction extends Construct {
   readonly integration: Integration;
@@ -39,8 +48,10 @@ export class DataAction extends Construct {
     if (!Number.isInteger(props.timeoutSeconds) || props.timeoutSeconds < 1 || props.timeoutSeconds > 60) {
       throw new Error(`${props.actionName}: timeoutSeconds must be an integer from 1 to 60, got ${props.timeoutSeconds}`);
     }
-    if (/function data action/i.test(props.integrationName)) {
-      throw new Error(`${props.integrationName}: a category containing "function data action" switches the provider to function actions`);
+    if (isFunctionDataActionCategory(props.integrationName)) {
+      throw new Error(
+        `${props.integrationName}: a category containing "function data action" (any case, with '_' or '-' for spaces) switches the provider to function data actions`,
+      );
     }
     const { transport } = props;
     const credential =
@@ -73,6 +84,12 @@ export class DataAction extends Construct {
       name: props.actionName,
       category: this.category,
       integrationId: this.integration.id,
+      // Not secure. Secure data actions are called with Architect's "Call Secure Data" action, which
+      // Genesys documents only for secure call and voice bot flows (help.mypurecloud.com/articles/call-secure-data-data-action,
+      // .../extract-secure-data-action); the inbound email flow calls this action with `callData` and
+      // must read its outputs in findQueue and setParticipantData, which secure outputs would forbid.
+      // `secure` is also ForceNew in provider 1.84.1 (docs/resources/integration_action.md). The email
+      // text is protected instead by TLS, the API key credential or the IAM role, and no body logging.
       secure: false,
       configTimeoutSeconds: props.timeoutSeconds,
       contractInput: props.contractInput,

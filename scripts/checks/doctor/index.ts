@@ -1,0 +1,78 @@
+/**
+ * `npm run doctor -- <env>`: preflight checks of one environment before `cdktf deploy <env>`.
+ *
+ * Offline, always: the configuration and its synthesis, terraform on PATH and new enough, the Lambda
+ * data action's region, email domains per org, name lengths, the Genesys provider schema.
+ * Live and read-only, when credentials are present: Genesys as Terraform's OAuth client
+ * (GENESYSCLOUD_OAUTHCLIENT_ID / GENESYSCLOUD_OAUTHCLIENT_SECRET) and AWS through the default chain.
+ * Exit status 1 when any check fails, 2 on a usage error.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { STSClient } from "@aws-sdk/client-sts";
+import { App } from "cdktf";
+import { Environment } from "../../../config/environment";
+import { ENVIRONMENTS_DIR, parseEnvironment } from "../../../config/load";
+import { EnvironmentStack } from "../../../stacks/environment-stack";
+import { GenesysAdminApi } from "../genesys-admin-api";
+import { DoctorDependencies, EnvironmentEntry, exitCodeOf, formatResults, runDoctor, SynthesizedStack } from "./doctor";
+import { installedTerraformVersion } from "./terraform-version";
+
+/** Every config/environments/*.json, each validated on its own. */
+export function readEnvironmentEntries(dir: string = ENVIRONMENTS_DIR): EnvironmentEntry[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((file) => {
+      const name = basename(file, ".json");
+      try {
+        return { name, environment: parseEnvironment(name, JSON.parse(readFileSync(join(dir, file), "utf8")), `config/environments/${file}`) };
+      } catch (error) {
+        return { name, error: (error as Error).message };
+      }
+    });
+}
+
+/** Synthesizes one environment into a throw-away directory, as `cdktf synth` would. */
+export function synthesizeToJson(environment: Environment): SynthesizedStack {
+  const outdir = mkdtempSync(join(tmpdir(), "doctor-synth-"));
+  try {
+    const app = new App({ outdir });
+    new EnvironmentStack(app, environment);
+    app.synth();
+    return JSON.parse(readFileSync(join(outdir, "stacks", environment.name, "cdk.tf.json"), "utf8")) as SynthesizedStack;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+export function dependenciesFromProcess(env: NodeJS.ProcessEnv): DoctorDependencies {
+  const clientId = env.GENESYSCLOUD_OAUTHCLIENT_ID;
+  const clientSecret = env.GENESYSCLOUD_OAUTHCLIENT_SECRET;
+  return {
+    environments: readEnvironmentEntries(),
+    synthesize: synthesizeToJson,
+    terraformVersion: () => installedTerraformVersion(),
+    genesys:
+      clientId && clientSecret
+        ? (environment) => new GenesysAdminApi({ auth: { kind: "client-credentials", clientId, clientSecret }, region: environment.genesys.region })
+        : undefined,
+    sts: (environment) => new STSClient({ region: environment.aws.region }),
+  };
+}
+
+async function main(): Promise<number> {
+  const [name, ...rest] = process.argv.slice(2);
+  if (!name || rest.length > 0 || name.startsWith("-")) {
+    console.error("usage: npm run doctor -- <env>   (an environment of config/environments/)");
+    return 2;
+  }
+  const results = await runDoctor(name, dependenciesFromProcess(process.env));
+  console.log(formatResults(results));
+  return exitCodeOf(results);
+}
+
+if (require.main === module) {
+  main().then((code) => process.exit(code));
+}
