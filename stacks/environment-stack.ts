@@ -4,6 +4,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataGenesyscloudOrganizationsMe } from "../.gen/providers/genesyscloud/data-genesyscloud-organizations-me";
 import { GenesyscloudProvider } from "../.gen/providers/genesyscloud/provider";
 import { Environment } from "../config/environment";
+import { resolveState } from "../config/state";
+import { TERRAFORM_VERSION } from "../config/terraform";
 import { ACD_START_TOPIC, AttachmentRouting } from "../constructs/attachment-routing";
 import { EmailIntentRouting } from "../constructs/email-intent-routing";
 import { GenesysApiClientAccess } from "../constructs/genesys/api-client-access";
@@ -35,20 +37,15 @@ export class EnvironmentStack extends TerraformStack {
     });
     new GenesyscloudProvider(this, "genesyscloud", { awsRegion: environment.genesys.region });
 
-    const state = environment.state;
+    const state = resolveState(environment);
     if (state.backend === "s3") {
-      const backend = new S3Backend(this, {
-        bucket: state.bucket,
-        key: state.key,
-        region: state.region,
-        encrypt: state.encrypt,
-        kmsKeyId: state.kmsKeyId,
-        dynamodbTable: state.lockTable,
-      });
-      if (!state.lockTable) backend.addOverride("use_lockfile", true);
+      const backend = new S3Backend(this, { bucket: state.bucket, key: state.key, region: state.region, encrypt: true, kmsKeyId: state.kmsKeyId });
+      // The S3 lock file (terraform >= 1.11); CDKTF 0.21's S3Backend props predate it.
+      backend.addOverride("use_lockfile", true);
     } else {
-      new LocalBackend(this, { path: `terraform.${environment.name}.tfstate` });
+      new LocalBackend(this, { path: state.path });
     }
+    this.addOverride("terraform.required_version", TERRAFORM_VERSION);
 
     const genesysOrg = new DataGenesyscloudOrganizationsMe(this, "genesys-org", {});
 
