@@ -119,7 +119,11 @@ const state = z.discriminatedUnion("backend", [
       .optional(),
     /** State holds secrets (OAuth client secret, API key): it is always encrypted. */
     encrypt: z.literal(true, "must be true: state holds secrets").default(true),
-    kmsKeyId: z.string().min(1).optional(),
+    /** SSE-KMS for the state object: a key ARN, since the CI roles are granted on it. Default: the bucket's SSE-S3. */
+    kmsKeyId: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, "must be a KMS key ARN (the CI roles are granted on it)")
+      .optional(),
   }),
 ]);
 

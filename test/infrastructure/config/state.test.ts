@@ -6,6 +6,7 @@ import { TERRAFORM_VERSION } from "../../../config/terraform";
 import { rawEnvironment, shipped, synthesize, variant } from "../../support/synth";
 
 const ROOT = join(__dirname, "..", "..", "..");
+const KEY = "arn:aws:kms:eu-west-1:222222222222:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
 
 function problemsOf(raw: Record<string, unknown>): string {
   try {
@@ -38,10 +39,10 @@ describe("state backends", () => {
   });
 
   it("honours an explicit bucket, key, region and KMS key", () => {
-    const env = variant("prod", (raw) => (raw.state = { backend: "s3", bucket: "acme-tf", key: "gcx/prod.tfstate", region: "eu-west-1", kmsKeyId: "alias/tf" }));
-    expect(resolveState(env)).toEqual({ backend: "s3", bucket: "acme-tf", key: "gcx/prod.tfstate", region: "eu-west-1", bootstrapBucket: false, kmsKeyId: "alias/tf" });
+    const env = variant("prod", (raw) => (raw.state = { backend: "s3", bucket: "acme-tf", key: "gcx/prod.tfstate", region: "eu-west-1", kmsKeyId: KEY }));
+    expect(resolveState(env)).toEqual({ backend: "s3", bucket: "acme-tf", key: "gcx/prod.tfstate", region: "eu-west-1", bootstrapBucket: false, kmsKeyId: KEY });
     expect(synthesize(env).terraform.backend).toEqual({
-      s3: { bucket: "acme-tf", key: "gcx/prod.tfstate", region: "eu-west-1", encrypt: true, kms_key_id: "alias/tf", use_lockfile: true },
+      s3: { bucket: "acme-tf", key: "gcx/prod.tfstate", region: "eu-west-1", encrypt: true, kms_key_id: KEY, use_lockfile: true },
     });
   });
 
@@ -76,12 +77,13 @@ describe("state backends", () => {
 
   it("refuses a DynamoDB lock table, unencrypted state, a bad key, and merge deploys of local state, naming each field", () => {
     const raw = rawEnvironment("dev");
-    expect(problemsOf({ ...raw, state: { backend: "s3", lockTable: "locks", encrypt: false, key: "prod.json" } })).toBe(
+    expect(problemsOf({ ...raw, state: { backend: "s3", lockTable: "locks", encrypt: false, key: "prod.json", kmsKeyId: "alias/tf" } })).toBe(
       [
         'Invalid environment "sandbox" (config/environments/sandbox.json):',
         "  - state.key: must be an S3 object key ending in .tfstate",
         "  - state.lockTable: is no longer supported: DynamoDB locking is deprecated since terraform 1.11; remove it, state is locked by an S3 lock file (use_lockfile)",
         "  - state.encrypt: must be true: state holds secrets",
+        "  - state.kmsKeyId: must be a KMS key ARN (the CI roles are granted on it)",
       ].join("\n"),
     );
     expect(problemsOf({ ...raw, state: { backend: "local" }, ci: { deployOnMerge: true } })).toBe(
