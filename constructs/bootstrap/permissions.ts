@@ -36,6 +36,9 @@ const arn = (c: GrantContext, service: string, resource: string, scope: "regiona
  * roles carry, so the grants below hold only the writes. test/infrastructure/bootstrap-stack.test.ts
  * fails when a stack holds a type no grant names: add its writes here when a capability adds one.
  * Each resource pattern starts with the environment's `<prefix>-<env>-`, except where `broader` says why not.
+ * UNCONFIRMED: the write actions are those the AWS provider's create, update and delete call for each
+ * type, read from its behaviour, not yet proven by a real apply and destroy with this role; an
+ * AccessDenied names the missing action (docs/sandbox-checklist.md).
  */
 export interface DeployGrant {
   readonly sid: string;
@@ -119,6 +122,7 @@ export const DEPLOY_GRANTS: readonly DeployGrant[] = [
     actions: ["lambda:CreateEventSourceMapping", "lambda:UpdateEventSourceMapping", "lambda:DeleteEventSourceMapping"],
     resources: () => ["*"],
     conditions: (c) => ({ ArnLike: { "lambda:FunctionArn": arn(c, "lambda", `function:${c.prefix}-*`) } }),
+    // UNCONFIRMED: that IAM evaluates lambda:FunctionArn on all three actions with Resource "*".
     broader: "CreateEventSourceMapping names no resource (mappings get generated ids); the lambda:FunctionArn condition keeps it to the environment's functions.",
   },
   {

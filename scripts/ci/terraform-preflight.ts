@@ -22,7 +22,7 @@ export interface ProcessInfo {
 }
 export type ProcessReader = (pid: number) => ProcessInfo | undefined;
 
-/** Linux: /proc (exact arguments); elsewhere `ps`, whose arguments are split on spaces. */
+/** Linux: /proc (exact arguments); elsewhere `ps`, whose arguments are split on spaces (UNCONFIRMED on macOS: tested on Linux only). */
 export const readProcess: ProcessReader = (pid) => {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
