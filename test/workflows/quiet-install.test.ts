@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const ROOT = join(__dirname, "..", "..", "..");
+const ROOT = join(__dirname, "..", "..");
 
 describe("npm ci's prepare step (Genesys bindings from the vendored schema)", () => {
   it("never runs terraform (whose failure cdktf reports as telemetry) and prints only its result", () => {

@@ -2,10 +2,10 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TERRAFORM_VERSION } from "../../../config/terraform";
-import { cdktfCommandOf, findCdktfCommand, ProcessInfo, probeTerraform, terraformProblem } from "../../../scripts/ci/terraform-preflight";
+import { TERRAFORM_VERSION } from "../../config/terraform";
+import { cdktfCommandOf, findCdktfCommand, ProcessInfo, probeTerraform, terraformProblem } from "../../scripts/ci/terraform-preflight";
 
-const ROOT = join(__dirname, "..", "..", "..");
+const ROOT = join(__dirname, "..", "..");
 
 /** A directory with a `terraform` that answers `version -json` with `version`, or fails when undefined. */
 function fakeTerraform(version: string | undefined): string {
