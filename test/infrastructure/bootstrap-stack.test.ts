@@ -203,6 +203,44 @@ describe("the bootstrap of each AWS account", () => {
       Condition: { StringEquals: { "iam:PermissionsBoundary": "arn:aws:iam::222222222222:policy/ci/gcx-prod-workload-boundary" } },
     });
     for (const broad of [...PLAN_GRANTS, ...DEPLOY_GRANTS].filter((g) => g.broader)) expect(broad.broader!.length).toBeGreaterThan(40);
+    const sid = (name: string) => statements.find((s) => s.Sid === name);
+    expect(sid("PassRolesToServices")).toEqual({
+      Sid: "PassRolesToServices",
+      Effect: "Allow",
+      Action: ["iam:PassRole"],
+      Resource: ["arn:aws:iam::222222222222:role/gcx-prod-*"],
+      Condition: { StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com", "states.amazonaws.com", "comprehend.amazonaws.com"] } },
+    });
+    expect(sid("ManageEventSourceMappings")).toEqual({
+      Sid: "ManageEventSourceMappings",
+      Effect: "Allow",
+      Action: ["lambda:CreateEventSourceMapping", "lambda:UpdateEventSourceMapping", "lambda:DeleteEventSourceMapping"],
+      Resource: ["*"],
+      Condition: { ArnLike: { "lambda:FunctionArn": "arn:aws:lambda:us-east-1:222222222222:function:gcx-prod-*" } },
+    });
+    expect(sid("ManageGenesysEventBus")!.Resource).toEqual([
+      "arn:aws:events:us-east-1:222222222222:event-bus/aws.partner/genesys.com/cloud/*/gcx-prod-events",
+      "arn:aws:events:us-east-1:222222222222:rule/aws.partner/genesys.com/cloud/*/gcx-prod-events/gcx-prod-*",
+    ]);
+    expect(sid("ManageRestApis")).toEqual({
+      Sid: "ManageRestApis",
+      Effect: "Allow",
+      Action: ["apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"],
+      Resource: ["/restapis", "/restapis/*", "/apikeys", "/apikeys/*", "/usageplans", "/usageplans/*", "/tags/*"].map((p) => `arn:aws:apigateway:us-east-1::${p}`),
+    });
+    expect(sid("ManageBuckets")!.Resource).toEqual(["arn:aws:s3:::gcx-prod-*", "arn:aws:s3:::gcx-prod-*/*"]);
+  });
+
+  it("bounds the environment's roles to its own resources, with no IAM beyond passing its roles and no STS", () => {
+    const boundary = statementsOf(onlyResource(prod, "aws_iam_policy").policy);
+    expect(onlyResource(prod, "aws_iam_policy")).toMatchObject({ name: "gcx-prod-workload-boundary", path: "/ci/" });
+    const actions = boundary.flatMap((s) => [s.Action].flat());
+    expect(actions.filter((a) => /^(iam|sts|organizations|account):/.test(a))).toEqual(["iam:PassRole"]);
+    expect(boundary.find((s) => s.Sid === "PassOwnRoles")!.Resource).toEqual(["arn:aws:iam::222222222222:role/gcx-prod-*"]);
+    for (const statement of boundary.filter((s) => s.Sid === "OwnResources")) {
+      for (const resource of [statement.Resource].flat()) expect(resource).toMatch(/gcx-prod-/);
+    }
+    expect(boundary.every((s) => s.Effect === "Allow")).toBe(true);
   });
 
   it("keeps every policy within IAM's size limits", () => {
