@@ -1,9 +1,15 @@
 import { App } from "cdktf";
+import { loadCiSettings } from "./config/ci";
 import { loadEnvironments } from "./config/load";
+import { requireTerraformForCdktfCommand } from "./scripts/ci/terraform-preflight";
+import { addBootstrapStacks } from "./stacks/bootstrap-stack";
 import { EnvironmentStack } from "./stacks/environment-stack";
 
+// Before any work: `cdktf diff|deploy|destroy` stop here with one line when terraform is missing or not the pinned version.
+requireTerraformForCdktfCommand();
+
 const app = new App();
-for (const environment of loadEnvironments()) {
-  new EnvironmentStack(app, environment);
-}
+const environments = loadEnvironments();
+for (const environment of environments) new EnvironmentStack(app, environment);
+addBootstrapStacks(app, environments, loadCiSettings());
 app.synth();

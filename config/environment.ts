@@ -113,19 +113,37 @@ const identityGraph = identitySettingsSchema.extend({
 });
 
 const state = z.discriminatedUnion("backend", [
+  /** A personal sandbox: state in `.terraform-state/<env>.tfstate` (git-ignored, secrets in clear text). CI never deploys it. */
   z.strictObject({ backend: z.literal("local") }),
   z.strictObject({
     backend: z.literal("s3"),
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
-    key: z.string().min(1).default("genesys-cx-intelligence/terraform.tfstate"),
-    region: awsRegion,
-    /** DynamoDB table for state locking. Leave unset to use S3 native locking (use_lockfile). */
-    lockTable: z.string().min(3).max(255).optional(),
+    /** Default: the bucket the bootstrap creates, `genesys-cx-intelligence-state-<accountId>-<region>`. */
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name").optional(),
+    /** Default: `genesys-cx-intelligence/<env>.tfstate`. */
+    key: z
+      .string()
+      .regex(/^[A-Za-z0-9!_.*'()/-]{1,900}\.tfstate$/, "must be an S3 object key ending in .tfstate")
+      .refine((key) => !key.startsWith("/") && !key.includes("//"), "must not start with '/' or hold '//'")
+      .optional(),
+    /** Default: aws.region. */
+    region: awsRegion.optional(),
+    lockTable: z
+      .undefined({ error: "is no longer supported: DynamoDB locking is deprecated since terraform 1.11; remove it, state is locked by an S3 lock file (use_lockfile)" })
+      .optional(),
     /** State holds secrets (OAuth client secret, API key): it is always encrypted. */
     encrypt: z.literal(true, "must be true: state holds secrets").default(true),
-    kmsKeyId: z.string().min(1).optional(),
+    /** SSE-KMS for the state object: a key ARN, since the CI roles are granted on it. Default: the bucket's SSE-S3. */
+    kmsKeyId: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, "must be a KMS key ARN (the CI roles are granted on it)")
+      .optional(),
   }),
 ]);
+
+const ci = z.strictObject({
+  /** Plan and apply this environment on every merge to main (after its GitHub environment's approval, if it has one). */
+  deployOnMerge: z.boolean().default(false),
+});
 
 export const environmentSchema = z
   .strictObject({
@@ -177,6 +195,7 @@ export const environmentSchema = z
   attachmentRouting,
   identityGraph,
   state,
+  ci: ci.prefault({}),
   tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
 })
   .superRefine((env, ctx) => {
@@ -210,6 +229,9 @@ export const environmentSchema = z
       if (emailQueues.has(attachments.triageQueue) || Object.values(attachments.documentQueues).includes(attachments.triageQueue)) {
         ctx.addIssue({ code: "custom", path: ["attachmentRouting", "triageQueue"], message: "must be a queue of its own, worked by no agent" });
       }
+    }
+    if (env.ci.deployOnMerge && env.state.backend !== "s3") {
+      ctx.addIssue({ code: "custom", path: ["ci", "deployOnMerge"], message: 'needs state.backend "s3": a CI runner keeps no local state' });
     }
     if (email.enabled && email.classifier.backend === "comprehend" && email.classifier.confidenceThreshold === 0) {
       ctx.addIssue({ code: "custom", path: ["emailRouting", "classifier", "confidenceThreshold"], message: "must be above 0 so uncertain emails reach the fallback queue" });

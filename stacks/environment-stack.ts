@@ -1,9 +1,11 @@
-import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { Aspects, LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataGenesyscloudOrganizationsMe } from "../.gen/providers/genesyscloud/data-genesyscloud-organizations-me";
 import { GenesyscloudProvider } from "../.gen/providers/genesyscloud/provider";
 import { Environment } from "../config/environment";
+import { isCiEnvironment, resolveState } from "../config/state";
+import { TERRAFORM_VERSION } from "../config/terraform";
 import { AttachmentRouting } from "../constructs/attachment-routing";
 import { EmailIntentRouting } from "../constructs/email-intent-routing";
 import { GenesysApiClientAccess } from "../constructs/genesys/api-client-access";
@@ -11,6 +13,8 @@ import { environmentGenesysNeeds, functionsApiAccess } from "../constructs/genes
 import { RoutingQueues } from "../constructs/genesys/routing-queues";
 import { GenesysEventStream } from "../constructs/genesys-event-stream";
 import { IdentityGraph } from "../constructs/identity-graph";
+import { workloadBoundaryArn } from "../constructs/bootstrap/ci-names";
+import { WorkloadBoundary } from "../constructs/bootstrap/workload-boundary";
 import { Naming } from "../constructs/naming";
 
 export const PROJECT_TAG = "genesys-cx-intelligence";
@@ -34,20 +38,17 @@ export class EnvironmentStack extends TerraformStack {
     });
     new GenesyscloudProvider(this, "genesyscloud", { awsRegion: environment.genesys.region });
 
-    const state = environment.state;
+    const state = resolveState(environment);
     if (state.backend === "s3") {
-      const backend = new S3Backend(this, {
-        bucket: state.bucket,
-        key: state.key,
-        region: state.region,
-        encrypt: state.encrypt,
-        kmsKeyId: state.kmsKeyId,
-        dynamodbTable: state.lockTable,
-      });
-      if (!state.lockTable) backend.addOverride("use_lockfile", true);
+      const backend = new S3Backend(this, { bucket: state.bucket, key: state.key, region: state.region, encrypt: true, kmsKeyId: state.kmsKeyId });
+      // The S3 lock file (terraform >= 1.11); CDKTF 0.21's S3Backend props predate it.
+      backend.addOverride("use_lockfile", true);
     } else {
-      new LocalBackend(this, { path: `terraform.${environment.name}.tfstate` });
+      new LocalBackend(this, { path: state.path });
     }
+    this.addOverride("terraform.required_version", TERRAFORM_VERSION);
+    // Every role of an environment CI deploys carries the boundary its deploy role may create roles with.
+    if (isCiEnvironment(environment)) Aspects.of(this).add(new WorkloadBoundary(workloadBoundaryArn(environment)));
 
     const genesysOrg = new DataGenesyscloudOrganizationsMe(this, "genesys-org", {});
     const functionDefaults = { logRetentionDays: environment.logRetentionDays, tracing: environment.observability.tracing };

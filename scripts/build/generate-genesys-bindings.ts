@@ -2,15 +2,43 @@
  * Generates typed CDKTF bindings for the Genesys Cloud provider from the vendored schema,
  * without the Terraform registry. Only the resources and data sources named in
  * providers/genesyscloud/used.json are generated, which keeps `.gen/` small and typecheck fast.
+ *
+ * Runs at `npm ci` (prepare), so it must need no terraform, print nothing but its result and send
+ * no telemetry. Usage: `generate-genesys-bindings.ts [--force] [--out <dir>]` (default `.gen/`).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { CodeMaker, TerraformProviderGenerator } from "@cdktf/provider-generator";
-import { loadUsedGenesysTypes, loadVendoredGenesysSchema, PROVIDER_FQPN } from "../checks/genesys-schema";
+import Module from "node:module";
+import { join, relative, resolve } from "node:path";
+import { loadUsedGenesysTypes, loadVendoredGenesysSchema, PROVIDER_FQPN } from "./genesys-schema";
 
 const ROOT = join(__dirname, "..", "..");
-const OUT_DIR = join(ROOT, ".gen");
+const args = process.argv.slice(2);
+const outIndex = args.indexOf("--out");
+const OUT_DIR = outIndex >= 0 && args[outIndex + 1] ? resolve(args[outIndex + 1]!) : join(ROOT, ".gen");
 const STAMP = join(OUT_DIR, "providers", "genesyscloud", ".source-stamp");
+
+/**
+ * Loads @cdktf/provider-generator without the two side effects of its dependency @cdktf/commons:
+ * - `src/terraform.js` runs `terraform version -json` the moment it is loaded and logs the binary's
+ *   stderr as `[ERROR]` lines (e.g. terraform's "problems with the CLI configuration" warning), and
+ *   when terraform is missing it reports the failure as a telemetry event. Nothing here needs
+ *   terraform (the schema is vendored), so that module is replaced, before anything loads it, by
+ *   one exporting the same names with no version.
+ * - telemetry (checkpoint-api.hashicorp.com): off unless the user turned it on explicitly.
+ */
+async function loadProviderGenerator(): Promise<typeof import("@cdktf/provider-generator")> {
+  process.env.CHECKPOINT_DISABLE ??= "1";
+  const probe = require.resolve("@cdktf/commons/src/terraform");
+  const quiet = new Module(probe);
+  quiet.filename = probe;
+  quiet.loaded = true;
+  quiet.exports = {
+    terraformBinaryName: process.env.TERRAFORM_BINARY_NAME || "terraform",
+    terraformVersion: Promise.resolve(undefined),
+  };
+  require.cache[probe] = quiet;
+  return import("@cdktf/provider-generator");
+}
 
 async function main(): Promise<void> {
   const used = loadUsedGenesysTypes();
@@ -39,10 +67,12 @@ async function main(): Promise<void> {
   };
 
   const stamp = JSON.stringify(filtered).length + ":" + JSON.stringify(used);
-  if (existsSync(STAMP) && readFileSync(STAMP, "utf8") === stamp && process.argv[2] !== "--force") {
-    console.log("genesyscloud bindings are up to date in .gen/providers/genesyscloud");
+  if (existsSync(STAMP) && readFileSync(STAMP, "utf8") === stamp && !args.includes("--force")) {
+    console.log(`genesyscloud bindings are up to date in ${relative(process.cwd(), join(OUT_DIR, "providers", "genesyscloud"))}`);
     return;
   }
+
+  const { CodeMaker, TerraformProviderGenerator } = await loadProviderGenerator();
 
   rmSync(join(OUT_DIR, "providers", "genesyscloud"), { recursive: true, force: true });
   const code = new CodeMaker();
@@ -54,7 +84,7 @@ async function main(): Promise<void> {
   writeFileSync(STAMP, stamp);
   console.log(
     `generated genesyscloud ${used.version} bindings: ${used.resources.length} resources, ` +
-      `${used.dataSources.length} data sources -> .gen/providers/genesyscloud`,
+      `${used.dataSources.length} data sources -> ${relative(process.cwd(), join(OUT_DIR, "providers", "genesyscloud"))}`,
   );
 }
 

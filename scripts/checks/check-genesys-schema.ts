@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadVendoredGenesysSchema, PROVIDER_FQPN, ProviderSchemaJson, SchemaBlock } from "./genesys-schema";
+import { loadVendoredGenesysSchema, PROVIDER_FQPN, ProviderSchemaJson, SchemaBlock } from "../build/genesys-schema";
 
 const META_ARGUMENTS = new Set(["//", "count", "depends_on", "for_each", "lifecycle", "provider", "provisioner", "connection"]);
 

@@ -25,18 +25,6 @@ describe("every environment stack", () => {
     expect(stack.terraform.required_providers).toMatchObject({ genesyscloud: { source: "registry.terraform.io/mypurecloud/genesyscloud", version: "1.84.1" } });
   });
 
-  it("keeps dev state locally and prod state in encrypted S3 with a lock table", () => {
-    expect(shipped("dev").terraform.backend).toEqual({ local: { path: "terraform.dev.tfstate" } });
-    expect(shipped("prod").terraform.backend).toEqual({
-      s3: { bucket: "acme-gcx-terraform-state", key: "genesys-cx-intelligence/prod.tfstate", region: "us-east-1", encrypt: true, dynamodb_table: "acme-gcx-terraform-locks" },
-    });
-  });
-
-  it("uses S3 native locking when no lock table is named", () => {
-    const stack = synthesize(variant("prod", (raw) => delete raw.state.lockTable));
-    expect(stack.terraform.backend).toEqual({ s3: expect.objectContaining({ use_lockfile: true, encrypt: true }) });
-  });
-
   it.each(["dev", "prod"])("%s names every resource <prefix>-<env>-<purpose>", (name) => {
     const stack = shipped(name);
     for (const type of ["aws_lambda_function", "aws_iam_role", "genesyscloud_integration_action"]) {

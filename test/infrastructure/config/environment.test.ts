@@ -19,12 +19,14 @@ describe("environment configuration", () => {
   it("loads the shipped dev and prod environments with their defaults", () => {
     const [dev, prod] = loadEnvironments();
     expect(dev?.name).toBe("dev");
-    expect(dev?.state).toEqual({ backend: "local" });
+    expect(dev?.state).toEqual({ backend: "s3", encrypt: true });
+    expect(dev?.ci).toEqual({ deployOnMerge: true });
     expect(dev?.emailRouting.classifier).toMatchObject({ backend: "embedded", confidenceThreshold: 0.75 });
     expect([dev?.emailRouting.enabled, dev?.attachmentRouting.enabled, dev?.identityGraph.enabled]).toEqual([true, true, true]);
     expect(prod?.name).toBe("prod");
     expect(prod?.emailRouting.classifier.backend).toBe("comprehend");
-    expect(prod?.state).toMatchObject({ backend: "s3", encrypt: true, lockTable: "acme-gcx-terraform-locks" });
+    expect(prod?.state).toEqual({ backend: "s3", encrypt: true });
+    expect(prod?.ci).toEqual({ deployOnMerge: false });
     expect(prod?.genesys.awsAccountId).toBe(GENESYS_AWS_ACCOUNT_ID);
     expect(prod?.namePrefix).toBe("gcx");
     expect([dev?.protectData, prod?.protectData]).toEqual([false, true]);
