@@ -34,8 +34,8 @@ describe("concurrent events about one new customer", () => {
     const conversationOwners = await Promise.all(conversations.map((c) => graph.local.store.ownerOf(graph.key("conv", c))));
     expect({
       failures,
-      profiles: await graph.local.store.countProfiles(),
-      conversationsOfEmailOwner: conversationIds(owner && (await graph.local.store.profileContents(owner.profileId))),
+      profiles: await graph.local.countProfiles(),
+      conversationsOfEmailOwner: conversationIds(owner && (await graph.profile(owner.profileId))),
       conversationOwners: conversationOwners.map((o) => o?.profileId),
       deterministic: resolutions.filter((r) => r.tier === "deterministic" && r.confidence === 1).length,
     }).toEqual({
@@ -60,9 +60,9 @@ describe("concurrent events about one new customer", () => {
     const byPhone = await graph.local.store.ownerOf(graph.key("phone", "+12025550111"));
     expect({
       failures,
-      profiles: await graph.local.store.countProfiles(),
+      profiles: await graph.local.countProfiles(),
       phoneOwner: byPhone?.profileId,
-      conversationsOfEmailOwner: conversationIds(byEmail && (await graph.local.store.profileContents(byEmail.profileId))),
+      conversationsOfEmailOwner: conversationIds(byEmail && (await graph.profile(byEmail.profileId))),
     }).toEqual({
       failures: [],
       profiles: 1,

@@ -21,7 +21,7 @@ interface EventLine {
   reason?: string;
 }
 
-const USAGE = "usage: identity replay <events.jsonl> [--store dir] | identity erase --email E | --phone P [--store dir]";
+const USAGE = "usage: identity replay <events.jsonl> [--concurrency N] [--store dir] | identity erase --email E | --phone P [--store dir]";
 
 describe("npm run identity, on one kept --store directory", () => {
   let dir: string;
