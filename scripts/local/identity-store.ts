@@ -25,6 +25,8 @@ export interface LocalIdentityStore {
 export interface LocalIdentityStoreOptions extends Pick<LocalDynamoDBOptions, "onCommit" | "beforeBatch">, Pick<DynamoIdentityStoreOptions, "maxTransactionItems"> {
   /** Keeps the graph (and its local hashing key, `dir/hmac.key`) in this directory; in memory when unset. */
   readonly dir?: string;
+  /** The identifier hashing key (default: `dir/hmac.key`, or a random one in memory); two stores with one key hash alike. */
+  readonly hashingKey?: string;
   /** A client of one's own (e.g. with middleware counting or failing requests); default: a plain one. */
   readonly client?: (endpoint: string) => DynamoDBClient;
 }
@@ -39,9 +41,11 @@ export function localDynamoDBClient(endpoint: string): DynamoDBClient {
  * same DynamoIdentityStore as the Lambdas.
  */
 export async function startLocalIdentityStore(options: LocalIdentityStoreOptions | string = {}): Promise<LocalIdentityStore> {
-  const { dir, client: makeClient = localDynamoDBClient, ...engineOptions } = typeof options === "string" ? { dir: options } : options;
+  const { dir, client: makeClient = localDynamoDBClient, hashingKey, ...engineOptions } = typeof options === "string" ? { dir: options } : options;
   let key: string;
-  if (dir) {
+  if (hashingKey) {
+    key = hashingKey;
+  } else if (dir) {
     mkdirSync(dir, { recursive: true });
     const keyFile = join(dir, "hmac.key");
     if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32).toString("base64"), { mode: 0o600 });

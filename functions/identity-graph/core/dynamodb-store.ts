@@ -160,16 +160,25 @@ export class DynamoIdentityStore implements IdentityStore {
       final.push(this.put({ ...ownerKey(key), profileId: p, ...(isConversation ? resolution : {}) }, "attribute_not_exists(pk)"));
       final.push(this.put({ ...indexKey(p, key), ...(isConversation ? conversationEntry : {}) }));
     }
-    if (conversation.refresh) {
-      final.push({
-        Update: {
-          TableName: this.tableName,
-          Key: ownerKey(conversation.key),
-          UpdateExpression: "SET tier = :tier, confidence = :confidence",
-          ConditionExpression: "profileId = :p",
-          ExpressionAttributeValues: { ":tier": resolution.tier, ":confidence": resolution.confidence, ":p": p },
-        },
-      });
+    if (conversation.read) {
+      // The outcome was planned on the conversation's resolution as read: it must still be so.
+      const unchanged = {
+        ConditionExpression: "profileId = :p AND tier = :readTier AND confidence = :readConfidence",
+        ExpressionAttributeValues: { ":p": p, ":readTier": conversation.read.tier, ":readConfidence": conversation.read.confidence },
+      };
+      final.push(
+        conversation.refresh
+          ? {
+              Update: {
+                TableName: this.tableName,
+                Key: ownerKey(conversation.key),
+                UpdateExpression: "SET tier = :tier, confidence = :confidence",
+                ...unchanged,
+                ExpressionAttributeValues: { ...unchanged.ExpressionAttributeValues, ":tier": resolution.tier, ":confidence": resolution.confidence },
+              },
+            }
+          : { ConditionCheck: { TableName: this.tableName, Key: ownerKey(conversation.key), ...unchanged } },
+      );
     }
     for (const { key, from } of change.observe) final.push(...this.move(key, from, p));
     for (const from of new Set(change.observe.map((o) => o.from))) final.push(this.raiseVersion(from));
@@ -184,20 +193,28 @@ export class DynamoIdentityStore implements IdentityStore {
     // marked. Moves that do not fit beside the rest go first, in transactions of their own, each leaving
     // both profiles live and the graph valid.
     const versions = new Map(change.merge.map((m) => [m.profileId, m.version]));
-    const moves = change.merge.flatMap((loser) =>
-      loser.entries.map((entry) => {
+    // Moved last, in the transaction that marks the merged profile: the event's own keys (its evidence:
+    // a redelivery still finds the merge to finish) and one conversation (a live profile keeps one, I6).
+    const evidence = new Set(change.evidence);
+    const rank = (entry: IndexEntry, anchor: string | undefined) => (evidence.has(entry.key) ? 2 : entry.key === anchor ? 1 : 0);
+    const moves = change.merge.flatMap((loser) => {
+      const anchor = loser.entries.find((e) => e.key.startsWith("conv#") && !evidence.has(e.key))?.key;
+      return [...loser.entries].sort((a, b) => rank(a, anchor) - rank(b, anchor)).map((entry) => {
         const isConversation = entry.key === conversation.key;
-        return { loser: loser.profileId, items: this.move(entry.key, loser.profileId, p, isConversation ? { resolution, entry: conversationEntry } : { entry }) };
-      }),
-    );
+        const items = this.move(entry.key, loser.profileId, p, isConversation ? { resolution, entry: conversationEntry } : { entry });
+        return { loser: loser.profileId, tail: rank(entry, anchor) > 0, items };
+      });
+    });
     const finalBudget = this.maxTransactionItems - final.length - change.merge.length;
-    if (finalBudget < 0) throw new Error(`an identity change needs ${final.length + change.merge.length} transaction actions, more than ${this.maxTransactionItems}`);
+    const tail = moves.filter((m) => m.tail).length;
+    if (finalBudget < 3 * tail) throw new Error(`an identity change needs ${final.length + change.merge.length + 3 * tail} transaction actions, more than ${this.maxTransactionItems}`);
     let transactions = 0;
     const movesPerChunk = Math.floor((this.maxTransactionItems - 2) / 3);
     while (moves.length * 3 > finalBudget) {
-      const loser = moves[0]!.loser;
-      const chunk: typeof moves = [];
-      while (chunk.length < movesPerChunk && moves[0]?.loser === loser) chunk.push(moves.shift()!);
+      // Never a tail move: the budget check above leaves room for all of them in the final transaction.
+      const loser = moves.find((m) => !m.tail)!.loser;
+      const chunk = moves.filter((m) => !m.tail && m.loser === loser).slice(0, Math.min(movesPerChunk, Math.ceil((moves.length * 3 - finalBudget) / 3)));
+      for (const move of chunk) moves.splice(moves.indexOf(move), 1);
       const version = versions.get(loser)!;
       await this.transact([...chunk.flatMap((m) => m.items), this.bumpReadVersion(loser, version), this.raiseVersion(p)], options);
       versions.set(loser, version + 1);

@@ -62,6 +62,9 @@ export async function eraseIdentity(request: ErasureRequest, deps: ErasureDepend
       };
     } catch (error) {
       if (!(error instanceof ConflictError) || attempt >= maxAttempts) throw error;
+      const delayMs = Math.floor(Math.random() * Math.min(400, 20 * 2 ** attempt));
+      assertTimeLeft(options.deadline, "retrying an erasure", delayMs + 1);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }
 }

@@ -141,6 +141,7 @@ export function planResolution(event: PlanningEvent, lookup: Lookup, context: Pl
     observe,
     relied,
     merge,
+    evidence: usable.filter((id) => moved.has(id.key)).map((id) => id.key),
     conversation: {
       key: conversation.key,
       conversationId: event.conversationId,
@@ -148,6 +149,7 @@ export function planResolution(event: PlanningEvent, lookup: Lookup, context: Pl
       tier: outcome.tier!,
       confidence: outcome.confidence ?? 0,
       refresh,
+      ...(viaConversation?.profileId === profileId ? { read: { tier: viaConversation.tier, confidence: viaConversation.confidence } } : {}),
     },
     unsuppressed: [...claims, ...observe.map((o) => o.key)].filter((key) => PERSONAL_TYPES.includes(typeOfKey(key))),
   };

@@ -70,6 +70,8 @@ export interface ConversationResolution {
   readonly confidence: number;
   /** The profile already owns the conversation but its resolution changed. */
   readonly refresh: boolean;
+  /** The conversation's resolution as read, when the profile owned it: still so at commit. */
+  readonly read?: { readonly tier?: Tier; readonly confidence?: number };
 }
 
 /** One event's change of the graph, committed atomically (conditions: ./table.ts). */
@@ -88,6 +90,11 @@ export interface GraphChange {
   readonly relied: ReadonlyArray<{ readonly key: string; readonly profileId: string }>;
   /** Profiles folded into the profile, with everything they held when read. */
   readonly merge: readonly ProfileContents[];
+  /**
+   * The event's keys the folded profiles own: the evidence for the merge. A merge too large for one
+   * transaction moves them last, so that until it completes the event (redelivered) still names both.
+   */
+  readonly evidence: readonly string[];
   readonly conversation: ConversationResolution;
   /** Personal keys the change gives an owner: still not suppressed at commit. */
   readonly unsuppressed: readonly string[];
