@@ -15,6 +15,8 @@ export interface LocalIdentityStore {
   readonly store: DynamoIdentityStore;
   readonly hasher: IdentifierHasher;
   readonly client: DynamoDBClient;
+  /** The local engine's endpoint (for a second client, as a second process would have). */
+  readonly endpoint: string;
   /** Every item of the table, sorted by key (for summaries and tests; the Lambdas never scan). */
   scan(): Promise<Array<Record<string, unknown>>>;
   /** Live profiles. */
@@ -88,6 +90,7 @@ export async function startLocalIdentityStore(options: LocalIdentityStoreOptions
     store: new DynamoIdentityStore(LOCAL_TABLE, client, { maxTransactionItems: engineOptions.maxTransactionItems }),
     hasher: new IdentifierHasher(key),
     client,
+    endpoint: engine.endpoint,
     scan,
     countProfiles: async () => (await scan()).filter((item) => item.sk === PROFILE_ITEM && !item.mergedInto && !item.erasing).length,
     close: async () => {

@@ -90,7 +90,7 @@ describe("concurrent events about one new customer", () => {
 });
 
 describe("replay with N resolver instances sharing one store", () => {
-  it("gives the graph of one instance for 1,000 generated events with merges and redeliveries", async () => {
+  it("gives the graph of one instance for 1,000 generated events with merges and redeliveries, and a second delivery of all changes nothing", async () => {
     // Prepare
     const hashingKey = randomBytes(32).toString("base64");
     const { events } = generateIdentityWorkload({ seed: 11, customers: 120, conversations: 400 });
@@ -99,7 +99,15 @@ describe("replay with N resolver instances sharing one store", () => {
       const resolver = await startLocalResolver({ hashingKey });
       try {
         const results = await resolver.replay(lines, { concurrency });
-        return { items: await resolver.local.scan(), failed: results.filter((r) => r.action === "failed" || r.action === "invalid") };
+        const items = await resolver.local.scan();
+        // Every event delivered once more: duplicates are no-ops.
+        const again = await resolver.replay(lines, { concurrency });
+        return {
+          items,
+          failed: results.filter((r) => r.action === "failed" || r.action === "invalid"),
+          againActions: [...new Set(again.map((r) => r.action))].sort(),
+          changedByRedelivery: JSON.stringify(await resolver.local.scan()) !== JSON.stringify(items),
+        };
       } finally {
         await resolver.close();
       }
@@ -115,6 +123,7 @@ describe("replay with N resolver instances sharing one store", () => {
     expect({ failed: one.failed, violations: invariantViolations(one.items) }).toEqual({ failed: [], violations: [] });
     expect(canonicalGraph(eight.items)).toEqual(canonicalGraph(one.items));
     expect(canonicalGraph(one.items).profiles.length).toBeGreaterThan(50);
+    expect(eight).toMatchObject({ againActions: ["duplicate"], changedByRedelivery: false });
   });
 });
 

@@ -10,7 +10,7 @@
  *   our write-back echoed / an attributes event naming nobody |    0     |      0      | -
  *   duplicate (the EventBridge id already changed the graph)  |    1     |      1      | BatchGetItem
  *   suppressed (every personal identifier erased)             |    1     |      1      | BatchGetItem
- *   known customer in a known conversation, nothing new       |    1     |      1      | BatchGetItem
+ *   known customer in a known conversation, nothing new       |    2     |      2      | BatchGetItem, TransactWriteItems (the event only)
  *   known customer in a new conversation (matched)            |    2     |      2      | BatchGetItem, TransactWriteItems
  *   new customer (created)                                    |    2     |      2      | BatchGetItem, TransactWriteItems
  *   probabilistic match folding an anonymous placeholder      |    3     |      3      | BatchGetItem, Query, TransactWriteItems
@@ -385,19 +385,24 @@ describe("duplicate delivery", () => {
     expect(requests.operations).toEqual([]);
   });
 
-  it("writes nothing for an event whose every identifier the graph already holds, and nothing on its redelivery", async () => {
-    // Prepare
-    await graph.resolve(emailStart("e-1", "conv-email-1"));
-    const event = attributesEvent("e-2", "conv-email-1", { email: JANE });
+  it("records only the event when the graph already holds everything it says, so that its late redelivery changes nothing", async () => {
+    // Prepare: the device is seen with Ann, then with Bob; then Ann's event is delivered again.
+    await graph.resolve(emailStart("e-1", "conv-a", "ann@example.com"));
+    const annsDevice = attributesEvent("e-2", "conv-a", DEVICE);
+    await graph.resolve(annsDevice);
+    const seenAgain = attributesEvent("e-3", "conv-a", { email: "ann@example.com", ...DEVICE });
+    await graph.resolve(seenAgain);
+    await graph.resolve(emailStart("e-4", "conv-b", "bob@example.com"));
+    await graph.resolve(attributesEvent("e-5", "conv-b", DEVICE));
     const tableBefore = await graph.scan();
 
     // Act
-    const first = await graph.resolve(event);
-    const again = await graph.resolve(structuredClone(event));
+    const redelivered = await graph.resolve(structuredClone(seenAgain));
 
     // Assess
-    expect([first.action, again.action]).toEqual(["matched", "matched"]);
+    expect(redelivered).toMatchObject({ action: "duplicate", profileId: "profile-1" });
     expect(await graph.scan()).toEqual(tableBefore);
+    expect((await graph.local.store.ownerOf(graph.key("fp", DEVICE.deviceFingerprint)))?.profileId).toBe("profile-2");
   });
 });
 
@@ -486,6 +491,21 @@ describe("write-back decision", () => {
     expect(redelivered.writeBack).toEqual(first.writeBack);
   });
 
+  it("offers, on a late redelivery, how the conversation stands now rather than the event's older outcome", async () => {
+    // Prepare: an anonymous chat, then the customer gives her email in it; the first event comes again.
+    const start = chatStart("e-1", "conv-chat-1");
+    await graph.resolve(start);
+    const identified = await graph.resolve(attributesEvent("e-2", "conv-chat-1", { email: JANE }));
+    await graph.local.store.saveWriteBacks([{ conversationId: "conv-chat-1", state: identified.writeBack! }]);
+
+    // Act
+    const redelivered = await graph.resolve(structuredClone(start));
+
+    // Assess
+    expect(redelivered).toMatchObject({ action: "duplicate", tier: "anonymous" });
+    expect(redelivered.writeBack).toBeUndefined();
+  });
+
   it("has nothing to write when the event names no participant", async () => {
     // Prepare
     const event = emailStart("e-1", "conv-email-1");
@@ -517,12 +537,12 @@ describe("DynamoDB requests (the table at the top of this file)", () => {
     expect(measured).toEqual({ action: "duplicate", operations: ["BatchGetItem"], roundTrips: 1, reported: 1 });
   });
 
-  it("takes 1 for a known customer in a known conversation with nothing new", async () => {
+  it("takes 2 for a known customer in a known conversation with nothing new (the event recorded)", async () => {
     // Act
     const measured = await measure(attributesEvent("e-2", "conv-email-1", { email: JANE }), () => graph.resolve(emailStart("e-1", "conv-email-1")));
 
     // Assess
-    expect(measured).toEqual({ action: "matched", operations: ["BatchGetItem"], roundTrips: 1, reported: 1 });
+    expect(measured).toEqual({ action: "matched", operations: ["BatchGetItem", "TransactWriteItems"], roundTrips: 2, reported: 2 });
   });
 
   it("takes 2 for a known customer in a new conversation", async () => {

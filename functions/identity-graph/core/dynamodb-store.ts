@@ -236,6 +236,19 @@ export class DynamoIdentityStore implements IdentityStore {
     return transactions + 1;
   }
 
+  async recordOutcome(eventId: string, outcome: EventOutcome, options: CallOptions = {}): Promise<void> {
+    await this.transact(
+      [
+        this.put({ ...eventKey(eventId), outcome, [TABLE_KEYS.ttl]: this.expiry() }, "attribute_not_exists(pk)"),
+        // The profile it resolved to is still live (not merged away or being erased meanwhile).
+        ...(outcome.profileId
+          ? [{ ConditionCheck: { TableName: this.tableName, Key: profileKey(outcome.profileId), ConditionExpression: LIVE_PROFILE, ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const } }]
+          : []),
+      ],
+      options,
+    );
+  }
+
   async saveWriteBacks(entries: ReadonlyArray<{ conversationId: string; state: WriteBackState }>, options: CallOptions = {}): Promise<void> {
     const latest = new Map(entries.map((e) => [e.conversationId, e.state]));
     const requests = [...latest].map(([conversationId, state]) => ({ PutRequest: { Item: { ...writeBackKey(conversationId), ...state } } }));

@@ -27,6 +27,7 @@ export function parseIdentityEnvelope(candidate: unknown): Envelope {
     ["detail.eventBody.conversationId", envelope.detail.eventBody.conversationId],
     ["detail.eventBody.participantId", envelope.detail.eventBody.participantId],
   ];
+  if (!envelope.detail.eventBody.conversationId.trim()) throw new InvalidEventError("not a Genesys EventBridge event: detail.eventBody.conversationId: blank");
   const tooLong = ids.filter(([, value]) => value !== undefined && value.length > MAX_ID_LENGTH).map(([field]) => field);
   if (tooLong.length > 0) throw new InvalidEventError(`not a Genesys EventBridge event: ${tooLong.map((field) => `${field}: longer than ${MAX_ID_LENGTH} characters`).join("; ")}`);
   return envelope;

@@ -20,7 +20,18 @@ export interface PlanningContext {
 
 export type Plan =
   /** The outcome, and the change to commit (none when the graph already says it all). */
-  | { readonly kind: "resolved"; readonly outcome: EventOutcome; readonly change?: GraphChange; readonly dropped: Dropped }
+  | {
+      readonly kind: "resolved";
+      readonly outcome: EventOutcome;
+      /** The change to commit, with the event. */
+      readonly change?: GraphChange;
+      /**
+       * Nothing changes, but the event is recorded: its redelivery, maybe after the graph moved on (a device
+       * seen with someone else since), must be recognized as a duplicate rather than resolved again.
+       */
+      readonly record?: boolean;
+      readonly dropped: Dropped;
+    }
   /** A merge: the profiles' contents are needed (one more read), then plan again. */
   | { readonly kind: "read-profiles"; readonly profileIds: readonly string[] };
 
@@ -129,8 +140,8 @@ export function planResolution(event: PlanningEvent, lookup: Lookup, context: Pl
     .map((id) => ({ key: id.key, from: ownerOf(id)! }));
   const refresh = viaConversation?.profileId === profileId && (viaConversation.tier !== outcome.tier || viaConversation.confidence !== outcome.confidence);
   if (!newProfile && claims.length === 0 && observe.length === 0 && merge.length === 0 && !refresh) {
-    // Everything the event says is already in the graph (its owners were read live): nothing to write.
-    return { kind: "resolved", outcome, dropped };
+    // Everything the event says is already in the graph (its owners were read live): only the event is recorded.
+    return { kind: "resolved", outcome, dropped, record: true };
   }
   const change: GraphChange = {
     eventId: event.eventId,

@@ -102,7 +102,15 @@ export async function resolveEvent(candidate: unknown, deps: ResolverDependencie
         if (plan.kind === "read-profiles") throw new Error("planning asked for the profiles it was given");
       }
       if (plan.change) roundTrips += await store.commit(plan.change, { deadline });
-      const writeBack = desiredWriteBack(plan.outcome, participantId, lookup.writeBack);
+      else if (plan.record) {
+        await store.recordOutcome(eventId, plan.outcome, { deadline });
+        roundTrips++;
+      }
+      // A redelivery may come after newer events of its conversation: write back how the conversation
+      // stands now (its owner), never the redelivered event's older outcome.
+      const conversationOwner = lookup.owners.get(event.identifiers.find((id) => id.type === "conv")?.key ?? "");
+      const current = plan.outcome.action === "duplicate" ? { ...plan.outcome, ...conversationOwner } : plan.outcome;
+      const writeBack = plan.outcome.action === "duplicate" && !conversationOwner ? undefined : desiredWriteBack(current, participantId, lookup.writeBack);
       return { ...base, ...plan.outcome, dropped: [...extraction.dropped, ...plan.dropped], roundTrips, ...(writeBack ? { writeBack } : {}) };
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;

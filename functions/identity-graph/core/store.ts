@@ -120,6 +120,8 @@ export interface IdentityStore {
   profiles(profileIds: readonly string[], options?: CallOptions): Promise<ReadonlyMap<string, ProfileContents>>;
   /** Commits one event's change; returns the transactions made (more than one only for very large merges). ConflictError when a condition fails. */
   commit(change: GraphChange, options?: CallOptions): Promise<number>;
+  /** Records an event that changes nothing (so that its redelivery is recognized); ConflictError when already recorded or its profile is no longer live. */
+  recordOutcome(eventId: string, outcome: EventOutcome, options?: CallOptions): Promise<void>;
   /** Remembers what was written back to conversations, so the same attributes are not written again. */
   saveWriteBacks(entries: ReadonlyArray<{ conversationId: string; state: WriteBackState }>, options?: CallOptions): Promise<void>;
   /** The owner of one identifier key. */
