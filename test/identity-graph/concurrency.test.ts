@@ -90,7 +90,7 @@ describe("concurrent events about one new customer", () => {
 });
 
 describe("replay with N resolver instances sharing one store", () => {
-  it("gives the graph of one instance for 1,000 generated events with merges and redeliveries, and a second delivery of all changes nothing", async () => {
+  it("gives the graph of one instance for 1,000 generated events with merges and redeliveries, and a second delivery of all changes nothing in the graph", async () => {
     // Prepare
     const hashingKey = randomBytes(32).toString("base64");
     const { events } = generateIdentityWorkload({ seed: 11, customers: 120, conversations: 400 });
@@ -100,13 +100,15 @@ describe("replay with N resolver instances sharing one store", () => {
       try {
         const results = await resolver.replay(lines, { concurrency });
         const items = await resolver.local.scan();
-        // Every event delivered once more: duplicates are no-ops.
+        // Every event delivered once more: duplicates are no-ops on the graph. (What was written back to a
+        // conversation whose profile was merged away since is brought up to date, which is not the graph.)
         const again = await resolver.replay(lines, { concurrency });
+        const graphOnly = (all: Array<Record<string, unknown>>) => JSON.stringify(all.filter((item) => item.sk !== "WRITEBACK"));
         return {
           items,
           failed: results.filter((r) => r.action === "failed" || r.action === "invalid"),
           againActions: [...new Set(again.map((r) => r.action))].sort(),
-          changedByRedelivery: JSON.stringify(await resolver.local.scan()) !== JSON.stringify(items),
+          changedByRedelivery: graphOnly(await resolver.local.scan()) !== graphOnly(items),
         };
       } finally {
         await resolver.close();
@@ -123,7 +125,7 @@ describe("replay with N resolver instances sharing one store", () => {
     expect({ failed: one.failed, violations: invariantViolations(one.items) }).toEqual({ failed: [], violations: [] });
     expect(canonicalGraph(eight.items)).toEqual(canonicalGraph(one.items));
     expect(canonicalGraph(one.items).profiles.length).toBeGreaterThan(50);
-    expect(eight).toMatchObject({ againActions: ["duplicate"], changedByRedelivery: false });
+    expect(eight).toMatchObject({ againActions: ["duplicate", "ignored"], changedByRedelivery: false });
   });
 });
 
