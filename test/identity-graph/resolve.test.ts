@@ -19,7 +19,7 @@
 import { eraseIdentity } from "../../functions/identity-graph/core/erase";
 import { identitySettingsSchema } from "../../functions/identity-graph/core/settings";
 import { localDynamoDBClient } from "../../scripts/local/identity-store";
-import { countRequests, RequestLog } from "../support/dynamodb-requests";
+import { countRequests, RequestLog } from "../../scripts/local/dynamodb-requests";
 import { attributesEvent, conversationIds, customerStart, Graph, sorted, startGraph } from "./harness";
 
 let graph: Graph;

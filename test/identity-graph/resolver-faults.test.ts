@@ -16,7 +16,7 @@ import { DEFAULT_IDENTITY_SETTINGS } from "../../functions/identity-graph/core/s
 import { DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
 import { localDynamoDBClient, LocalIdentityStore, startLocalIdentityStore } from "../../scripts/local/identity-store";
 import { attributesEvent, customerStart, conversationEvent } from "../../scripts/fixtures/sample-identity-events";
-import { countRequests, RequestLog } from "../support/dynamodb-requests";
+import { countRequests, RequestLog } from "../../scripts/local/dynamodb-requests";
 import { GenesysFake, startGenesysFake } from "../support/genesys-fake";
 import { invariantViolations } from "../support/identity-invariants";
 

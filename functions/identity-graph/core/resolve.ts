@@ -114,7 +114,14 @@ export async function resolveEvent(candidate: unknown, deps: ResolverDependencie
       return { ...base, ...plan.outcome, dropped: [...extraction.dropped, ...plan.dropped], roundTrips, ...(writeBack ? { writeBack } : {}) };
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
-      for (const profileId of error.erasingProfiles) roundTrips += await finishErasure(store, profileId, { deadline });
+      for (const profileId of error.erasingProfiles) {
+        try {
+          roundTrips += await finishErasure(store, profileId, { deadline });
+        } catch (finishing) {
+          // Another writer (the erasure itself, or another resolver) is finishing it: read again.
+          if (!(finishing instanceof ConflictError)) throw finishing;
+        }
+      }
       if (attempt >= maxAttempts) throw error;
       const delayMs = Math.floor((deps.random ?? Math.random)() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
       if (deadline && deadline.remainingMs() <= delayMs) throw new DeadlineExceededError(`no time left to retry after: ${error.message}`);

@@ -9,7 +9,7 @@ export interface RequestLog {
   reset(): void;
 }
 
-/** Counts a client's requests with SDK middleware (once per command, SDK retries not included). */
+/** Counts a client's requests with SDK middleware (once per command, SDK retries not included): tests and the bench. */
 export function countRequests(client: DynamoDBClient): RequestLog {
   const operations: string[] = [];
   let inFlight = 0;
