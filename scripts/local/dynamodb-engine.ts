@@ -39,10 +39,10 @@ import * as updateValidation from "dynalite/validations/updateItem";
 import * as deleteValidation from "dynalite/validations/deleteItem";
 import * as getValidation from "dynalite/validations/getItem";
 import putItem from "dynalite/actions/putItem";
+import { MAX_TRANSACTION_ITEMS } from "../../functions/identity-graph/core/table";
 import updateItem from "dynalite/actions/updateItem";
 import deleteItem from "dynalite/actions/deleteItem";
 
-export const MAX_TRANSACTION_ITEMS = 100;
 const IDEMPOTENCY_WINDOW_MS = 10 * 60 * 1000;
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 const TRANSACT_WRITE = "DynamoDB_20120810.TransactWriteItems";

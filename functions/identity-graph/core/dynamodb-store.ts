@@ -29,6 +29,7 @@ import {
   indexKey,
   Key,
   LIVE_PROFILE,
+  MAX_TRANSACTION_ITEMS,
   ownerKey,
   PROFILE_ITEM,
   profileKey,
@@ -41,8 +42,6 @@ import {
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
-/** DynamoDB's limit of actions in one TransactWriteItems. */
-export const MAX_TRANSACTION_ITEMS = 100;
 const MAX_BATCH_GET_KEYS = 100;
 const MAX_BATCH_WRITE_ITEMS = 25;
 const UNPROCESSED_ATTEMPTS = 5;

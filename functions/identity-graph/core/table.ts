@@ -52,6 +52,9 @@ export const TABLE_KEYS = { partition: "pk", sort: "sk", ttl: "expiresAt" } as c
 /** How long an event's outcome is kept to recognize its redelivery (SQS keeps a message at most 14 days). */
 export const EVENT_RETENTION_SECONDS = 30 * 24 * 3600;
 
+/** DynamoDB's limit of actions in one TransactWriteItems (and items in one TransactGetItems). */
+export const MAX_TRANSACTION_ITEMS = 100;
+
 /** Sort key of the profile item. */
 export const PROFILE_ITEM = "#PROFILE";
 
