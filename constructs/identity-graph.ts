@@ -5,7 +5,7 @@ import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-s
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { EnvironmentSettings } from "../config/environment";
-import { TABLE_KEYS } from "../functions/identity-graph/core/dynamodb-store";
+import { TABLE_KEYS } from "../functions/identity-graph/core/table";
 import { IDENTITY_TOPIC_NAMES } from "../functions/identity-graph/core/events";
 import { IdentitySettings } from "../functions/identity-graph/core/settings";
 import { IDENTITY_ERASE } from "../functions/identity-graph/erase/environment";
@@ -15,6 +15,9 @@ import { FunctionDefaults, NodejsFunction } from "./aws/nodejs-function";
 import { GenesysEventStream } from "./genesys-event-stream";
 import { Naming } from "./naming";
 
+/** What TransactWriteItems needs: IAM authorizes each of its actions as the single-item operation (developerguide/transaction-apis-iam.html). */
+const TRANSACTION_ACTIONS = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"];
+
 export interface IdentityGraphProps {
   readonly naming: Naming;
   readonly settings: EnvironmentSettings["identityGraph"];
@@ -23,6 +26,16 @@ export interface IdentityGraphProps {
   /** Secrets Manager secret of the Genesys OAuth client used for write-back. */
   readonly genesysCredentialsSecretArn: string;
   readonly functionDefaults: FunctionDefaults;
+  /**
+   * Production data (default true): the table has deletion protection and a deleted hashing key stays
+   * recoverable for 30 days. Off (dev), `cdktf destroy` removes both at once so a redeploy can reuse the names.
+   */
+  readonly protectData?: boolean;
+  /**
+   * Reserve the resolver's concurrency (default true; see the resolver below). An account must keep 10
+   * unreserved executions: a new account whose limit is still 10 cannot reserve any, so turn it off there.
+   */
+  readonly reserveConcurrency?: boolean;
 }
 
 /**
@@ -40,6 +53,7 @@ export class IdentityGraph extends Construct {
   constructor(scope: Construct, id: string, props: IdentityGraphProps) {
     super(scope, id);
     const { naming, settings } = props;
+    const protectData = props.protectData ?? true;
 
     this.table = new DynamodbTable(this, "table", {
       name: naming.name("identity-graph"),
@@ -53,12 +67,14 @@ export class IdentityGraph extends Construct {
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true },
       ttl: { attributeName: TABLE_KEYS.ttl, enabled: true },
+      deletionProtectionEnabled: protectData,
     });
 
     const hashingKey = new SecretsmanagerSecret(this, "hashing-key", {
       name: naming.name("identity-hashing-key"),
       description: "HMAC key for identifiers in the identity graph. Rotating it orphans every stored identifier.",
-      recoveryWindowInDays: 30,
+      // Without protection, 0 deletes it at once, so destroy followed by deploy can create it again under its name.
+      recoveryWindowInDays: protectData ? 30 : 0,
     });
     const generated = new DataAwsSecretsmanagerRandomPassword(this, "hashing-key-value", { passwordLength: 64, excludePunctuation: true });
     new SecretsmanagerSecretVersion(this, "hashing-key-version", {
@@ -89,25 +105,36 @@ export class IdentityGraph extends Construct {
     };
     const readHashingKey = { sid: "ReadHashingKey", actions: ["secretsmanager:GetSecretValue"], resources: [hashingKey.arn] };
 
+    // Genesys allows 300 requests a minute per client-credentials token (genesys-api-facts.md §9); the
+    // write-back keeps to writeBackRequestsPerMinute (default 240), leaving the rest to the other functions
+    // of the same OAuth client. Each resolver instance holds its own token and its own client-side bucket
+    // of floor(240 / maxConcurrency) = 48 requests a minute (default 5 instances), so however Genesys
+    // counts the instances' tokens, together they stay at or under 240. That holds only while at most
+    // maxConcurrency instances run: the event source mapping caps the instances it starts, and reserving
+    // exactly maxConcurrency makes it a hard cap for any other invoker too (and keeps the other functions
+    // of the account from starving the resolver). AWS asks for reserved >= the mapping's maximum concurrency.
+    const writeBackShare = Math.max(1, Math.floor(settings.writeBackRequestsPerMinute / settings.maxConcurrency));
     this.resolver = new NodejsFunction(this, "resolver", {
       contract: IDENTITY_RESOLVER,
       functionName: naming.name("identity-resolver"),
       description: "Resolves Genesys conversation events to customer profiles and writes the reference back",
       timeoutSeconds: settings.resolverTimeoutSeconds,
       memoryMb: 512,
+      ...(props.reserveConcurrency ?? true ? { reservedConcurrency: settings.maxConcurrency } : {}),
       ...props.functionDefaults,
       environment: {
         ...common,
         GENESYS_REGION: props.genesysRegion,
         GENESYS_CREDENTIALS_SECRET_ARN: props.genesysCredentialsSecretArn,
         DEAD_LETTER_QUEUE_URL: this.events.deadLetterQueue.url,
-        // Every concurrent invocation has its own token bucket: together they stay under the limit.
-        WRITE_BACK_REQUESTS_PER_MINUTE: Math.max(1, Math.floor(settings.writeBackRequestsPerMinute / settings.maxConcurrency)),
+        WRITE_BACK_REQUESTS_PER_MINUTE: writeBackShare,
       },
       statements: [
         {
           sid: "IdentityGraph",
-          actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:Query"],
+          // One BatchGetItem per event, a Query per profile a merge reads, one TransactWriteItems per change
+          // (authorized as its Put/Update/Delete/ConditionCheck actions), one BatchWriteItem of write-back state per batch.
+          actions: [...TRANSACTION_ACTIONS, "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:BatchWriteItem"],
           resources: [this.table.arn],
         },
         { sid: "ReadSecrets", actions: ["secretsmanager:GetSecretValue"], resources: [hashingKey.arn, props.genesysCredentialsSecretArn] },
@@ -140,7 +167,7 @@ export class IdentityGraph extends Construct {
       statements: [
         {
           sid: "EraseFromIdentityGraph",
-          actions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"],
+          actions: [...TRANSACTION_ACTIONS, "dynamodb:GetItem", "dynamodb:Query"],
           resources: [this.table.arn],
         },
         readHashingKey,

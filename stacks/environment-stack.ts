@@ -108,6 +108,7 @@ export class EnvironmentStack extends TerraformStack {
         events: genesys.events,
         genesysCredentialsSecretArn: genesys.apiAccess.secretArn,
         functionDefaults,
+        protectData: environment.protectData,
       });
     }
     if (attachments.enabled && email && attachmentQueues) {

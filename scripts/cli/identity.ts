@@ -1,24 +1,25 @@
 /**
- * The identity graph on this machine, through the same resolver as the Lambda, against an embedded
- * DynamoDB (dynalite):
+ * The identity graph on this machine, through the same resolver handler and core as the Lambdas, against
+ * the local engine (dynalite with transactions):
  *
- *   npm run identity -- replay <events.jsonl> [--store <dir>] [--env dev]
- *       one EventBridge envelope per line, as Genesys sends them; prints one line per event
- *       {"eventId","conversationId","action","tier","profileId"} and a summary {"profiles","events"}
+ *   npm run identity -- replay <events.jsonl> [--concurrency N] [--store <dir>] [--env dev]
+ *       one EventBridge envelope per line, as Genesys sends them, resolved by N resolver instances at once
+ *       sharing one store (default 1); prints one line per event, in input order,
+ *       {"eventId","conversationId","action","tier","profileId"}, then a summary {"profiles","events"}
  *   npm run identity -- erase --email <address> | --phone <number> [--store <dir>]
  *
- * --store keeps the graph (and its local hashing key) in <dir> between runs; without it the graph
- * lives in memory for one run.
+ * --store keeps the graph (and its local hashing key) in <dir> between runs; without it the graph lives
+ * in memory for one run. A directory in use by another process is refused.
  */
-import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadEnvironments } from "../../config/load";
 import { eraseIdentity } from "../../functions/identity-graph/core/erase";
-import { InvalidEventError } from "../../functions/shared/genesys/event-envelope";
-import { resolveEvent } from "../../functions/identity-graph/core/resolve";
 import { IdentitySettings, identitySettingsSchema } from "../../functions/identity-graph/core/settings";
 import { startLocalIdentityStore } from "../local/identity-store";
+import { ReplayLine, startLocalResolver } from "../local/identity-resolver";
+
+const USAGE = "usage: identity replay <events.jsonl> [--concurrency N] [--store dir] | identity erase --email E | --phone P [--store dir]";
 
 function settingsOf(environmentName: string): IdentitySettings {
   const environment = loadEnvironments().find((e) => e.name === environmentName);
@@ -27,33 +28,34 @@ function settingsOf(environmentName: string): IdentitySettings {
   return identitySettingsSchema.parse({ defaultPhoneRegion, attributeKeys, probabilistic });
 }
 
-async function replay(file: string, dir: string | undefined, settings: IdentitySettings): Promise<void> {
-  const local = await startLocalIdentityStore(dir);
-  let events = 0;
+async function replay(file: string, concurrency: number, dir: string | undefined, settings: IdentitySettings): Promise<void> {
+  const lines = readFileSync(file, "utf8")
+    .split(/\r?\n/)
+    .filter((line) => line.trim());
+  const resolver = await startLocalResolver({ dir, settings });
   try {
-    for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-      if (!line.trim()) continue;
-      events++;
-      let candidate: unknown;
-      try {
-        candidate = JSON.parse(line);
-        const r = await resolveEvent(candidate, { store: local.store, hasher: local.hasher, settings });
-        console.log(JSON.stringify({ eventId: r.eventId, conversationId: r.conversationId ?? null, action: r.action, tier: r.tier ?? null, profileId: r.profileId ?? null }));
-      } catch (error) {
-        if (!(error instanceof SyntaxError || error instanceof InvalidEventError)) throw error;
-        const id = (candidate as { id?: unknown } | undefined)?.id;
-        console.log(JSON.stringify({ eventId: typeof id === "string" ? id : null, conversationId: null, action: "invalid", tier: null, profileId: null, reason: error.message }));
-      }
-    }
-    console.log(JSON.stringify({ profiles: await local.store.countProfiles(), events }));
+    // Printed in input order as soon as every earlier line is known.
+    const ready = new Map<number, ReplayLine>();
+    let printed = 0;
+    await resolver.replay(lines, {
+      concurrency,
+      onResult: (index, line) => {
+        ready.set(index, line);
+        while (ready.has(printed)) {
+          console.log(JSON.stringify(ready.get(printed)));
+          ready.delete(printed++);
+        }
+      },
+    });
+    console.log(JSON.stringify({ profiles: await resolver.local.countProfiles(), events: lines.length }));
   } finally {
-    await local.close();
+    await resolver.close();
   }
 }
 
 async function erase(values: { email?: string; phone?: string }, dir: string | undefined, settings: IdentitySettings): Promise<void> {
   if ((values.email === undefined) === (values.phone === undefined)) throw new Error("erase needs exactly one of --email or --phone");
-  const local = await startLocalIdentityStore(dir);
+  const local = await startLocalIdentityStore({ dir });
   try {
     const request = values.email !== undefined ? { email: values.email } : { phone: values.phone! };
     console.log(JSON.stringify(await eraseIdentity(request, { store: local.store, hasher: local.hasher, settings })));
@@ -65,13 +67,21 @@ async function erase(values: { email?: string; phone?: string }, dir: string | u
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { store: { type: "string" }, env: { type: "string", default: "dev" }, email: { type: "string" }, phone: { type: "string" } },
+    options: {
+      store: { type: "string" },
+      env: { type: "string", default: "dev" },
+      email: { type: "string" },
+      phone: { type: "string" },
+      concurrency: { type: "string", default: "1" },
+    },
   });
   const [command, file] = positionals;
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new Error(`--concurrency must be a whole number from 1 to 64, got "${values.concurrency}"`);
   const settings = settingsOf(values.env);
-  if (command === "replay" && file) return replay(file, values.store, settings);
+  if (command === "replay" && file) return replay(file, concurrency, values.store, settings);
   if (command === "erase") return erase(values, values.store, settings);
-  throw new Error("usage: identity replay <events.jsonl> [--store dir] | identity erase --email E | --phone P [--store dir]");
+  throw new Error(USAGE);
 }
 
 main().catch((error: unknown) => {

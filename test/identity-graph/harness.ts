@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { IdentifierType } from "../../functions/identity-graph/core/identifiers";
 import { resolveEvent, ResolverDependencies, Resolution } from "../../functions/identity-graph/core/resolve";
 import { DEFAULT_IDENTITY_SETTINGS, IdentitySettings } from "../../functions/identity-graph/core/settings";
-import { LOCAL_TABLE, LocalIdentityStore, startLocalIdentityStore } from "../../scripts/local/identity-store";
+import { LocalIdentityStore, LocalIdentityStoreOptions, startLocalIdentityStore } from "../../scripts/local/identity-store";
 import {
   attributesEvent as sampleAttributesEvent,
   conversationEvent,
@@ -47,11 +46,21 @@ export interface Graph {
   key(type: IdentifierType, value: string): string;
   /** Every item of the table. */
   scan(): Promise<Array<Record<string, unknown>>>;
+  /** A live profile's identifiers and conversations (undefined when merged away or erased). */
+  profile(profileId: string): Promise<ProfileSummary | undefined>;
   close(): Promise<void>;
 }
 
-export async function startGraph(settings: IdentitySettings = DEFAULT_IDENTITY_SETTINGS): Promise<Graph> {
-  const local = await startLocalIdentityStore();
+export interface ProfileSummary {
+  readonly profileId: string;
+  readonly tier: string;
+  readonly createdAt: string;
+  readonly identifierKeys: readonly string[];
+  readonly conversations: ReadonlyArray<{ conversationId: string; participantId?: string }>;
+}
+
+export async function startGraph(settings: IdentitySettings = DEFAULT_IDENTITY_SETTINGS, options: LocalIdentityStoreOptions = {}): Promise<Graph> {
+  const local = await startLocalIdentityStore(options);
   let profiles = 0;
   let clock = Date.parse("2026-11-21T09:00:00.000Z");
   const deps: ResolverDependencies = {
@@ -61,21 +70,17 @@ export async function startGraph(settings: IdentitySettings = DEFAULT_IDENTITY_S
     newProfileId: () => `profile-${++profiles}`,
     now: () => new Date((clock += 1000)),
   };
-  const db = DynamoDBDocumentClient.from(local.client);
   return {
     local,
     deps,
     resolve: (event) => resolveEvent(event, deps),
     key: (type, value) => local.hasher.identify({ type, value }).key,
-    scan: async () => {
-      const items: Array<Record<string, unknown>> = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(new ScanCommand({ TableName: LOCAL_TABLE, ExclusiveStartKey: start }));
-        items.push(...(page.Items ?? []));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return items.sort((a, b) => `${String(a.pk)}|${String(a.sk)}`.localeCompare(`${String(b.pk)}|${String(b.sk)}`));
+    scan: () => local.scan(),
+    profile: async (profileId) => {
+      const contents = (await local.store.profiles([profileId])).get(profileId);
+      if (contents?.state !== "live") return undefined;
+      const { tier, createdAt, identifierKeys, conversations } = contents;
+      return { profileId, tier, createdAt, identifierKeys, conversations };
     },
     close: () => local.close(),
   };

@@ -27,6 +27,43 @@ describe("email normalization", () => {
   });
 });
 
+describe("email checks bounded in length and time", () => {
+  it.each([
+    ["two @", "jane@doe@example.com"],
+    ["no dot in the domain", "jane@localhost"],
+    ["a domain that starts with its dot", "jane@.com"],
+    ["a domain that ends with its dot", "jane@example."],
+    ["white space inside", "jane doe@example.com"],
+    ["an empty local part", "@example.com"],
+  ])("rejects an address with %s", (_case, address) => {
+    // Act
+    const result = normalizeEmail(address);
+
+    // Assess
+    expect(result).toEqual({ ok: false, reason: "email is not a valid address" });
+  });
+
+  it("rejects a crafted 240 KB value by its length, before looking at its shape", () => {
+    // Act
+    const result = normalizeEmail(`a@${"a.".repeat(120_000)}`);
+
+    // Assess
+    expect(result).toEqual({ ok: false, reason: "email is longer than 254 characters" });
+  });
+
+  it("accepts the longest address allowed (254 characters)", () => {
+    // Prepare
+    const address = `${"a".repeat(64)}@${"b".repeat(185)}.com`;
+
+    // Act
+    const result = normalizeEmail(address);
+
+    // Assess
+    expect(address).toHaveLength(254);
+    expect(result).toEqual({ ok: true, value: address });
+  });
+});
+
 describe("phone normalization to E.164", () => {
   it("reads a national US number with the US default region", () => {
     // Act
@@ -74,6 +111,24 @@ describe("phone normalization to E.164", () => {
 
     // Assess
     expect(result).toEqual({ ok: false, reason: "phone is not a valid number" });
+  });
+});
+
+describe("identifier lengths", () => {
+  it.each(["crm", "ext", "session", "fp", "ip"] as const)("drops a %s value over 256 characters with the reason", (type) => {
+    // Act
+    const result = normalizeIdentifier(type, "x".repeat(257), "US");
+
+    // Assess
+    expect(result).toEqual({ ok: false, reason: `${type} is longer than 256 characters` });
+  });
+
+  it("drops a phone value over 256 characters before parsing it", () => {
+    // Act
+    const result = normalizePhone("1".repeat(200_000), "US");
+
+    // Assess
+    expect(result).toEqual({ ok: false, reason: "phone is longer than 256 characters" });
   });
 });
 

@@ -2,6 +2,7 @@ import { spawnSync, SpawnSyncReturns } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startLocalIdentityStore } from "../../scripts/local/identity-store";
 
 const ROOT = join(__dirname, "..", "..");
 const identity = (...args: string[]) =>
@@ -21,7 +22,7 @@ interface EventLine {
   reason?: string;
 }
 
-const USAGE = "usage: identity replay <events.jsonl> [--store dir] | identity erase --email E | --phone P [--store dir]";
+const USAGE = "usage: identity replay <events.jsonl> [--concurrency N] [--store dir] | identity erase --email E | --phone P [--store dir]";
 
 describe("npm run identity, on one kept --store directory", () => {
   let dir: string;
@@ -121,6 +122,50 @@ describe("npm run identity, on one kept --store directory", () => {
         { profiles: 2, events: 2 },
       ]);
     });
+  });
+});
+
+describe("npm run identity -- replay --concurrency N", () => {
+  it("resolves the samples as one instance does: the same actions, tiers and grouping into profiles", () => {
+    // Act
+    const one = jsonLines(identity("replay", "samples/identity/conversations.jsonl").stdout);
+    const four = identity("replay", "samples/identity/conversations.jsonl", "--concurrency", "4");
+
+    // Assess: profile ids are random; name them by first appearance.
+    const shape = (lines: Array<Record<string, unknown>>) => {
+      const names = new Map<unknown, string>();
+      return lines.map((l) => ({ ...l, profileId: l.profileId === null || l.profileId === undefined ? l.profileId : (names.get(l.profileId) ?? names.set(l.profileId, `P${names.size + 1}`).get(l.profileId)) }));
+    };
+    expect(four.status).toBe(0);
+    expect(shape(jsonLines(four.stdout))).toEqual(shape(one));
+  });
+
+  it("refuses a store directory another process holds, saying so", async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), "identity-held-"));
+    const holder = await startLocalIdentityStore({ dir });
+
+    try {
+      // Act
+      const result = identity("replay", "samples/identity/conversations.jsonl", "--store", dir);
+
+      // Assess
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim()).toBe(`the store directory ${join(dir, "dynamodb")} is in use by another process (its LevelDB lock is held): stop that process or choose another directory`);
+      expect(result.stdout).toBe("");
+    } finally {
+      await holder.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a concurrency that is not a whole number from 1 to 64", () => {
+    // Act
+    const result = identity("replay", "samples/identity/conversations.jsonl", "--concurrency", "0");
+
+    // Assess
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe('--concurrency must be a whole number from 1 to 64, got "0"');
   });
 });
 

@@ -1,27 +1,39 @@
 /**
- * resolveEvent against the real table (dynalite), one fresh graph per test.
+ * resolveEvent against the real table (the local engine), one fresh graph per test.
  *
- * Storage round trips per resolution (Resolution.roundTrips), as observed and asserted below:
+ * DynamoDB requests per resolution, counted with SDK middleware (test/support/dynamodb-requests.ts) and
+ * asserted at the end of this file; before the transactional store they were created 4, matched 3, same
+ * conversation 2, duplicate 1, merged 7, suppressed 2, probabilistic fold 4, ignored 2:
  *
- *   path                                                     | roundTrips | made of
- *   ---------------------------------------------------------+------------+------------------------------------------------
- *   echo of our write-back / topic not consumed              |     0      | -
- *   duplicate (EventBridge id already processed)             |     1      | lookup
- *   known customer in a known conversation                   |     2      | lookup, batch write
- *   known customer in a new conversation                     |     3      | lookup, claim conv, batch write
- *   new anonymous customer (customer.start, no identifiers)  |     3      | lookup, claim conv, batch write
- *   new customer (one email)                                 |     4      | lookup, claim conv + email, batch write
- *   merge (two profiles of one key + one conversation each)  |     7      | lookup, 2 profile reads, claim conv, 2 moves, batch write
- *   probabilistic match folding an anonymous placeholder     |     4      | lookup, 1 profile read, 1 move, batch write
- *   suppressed (erased identifier)                           |     2      | lookup, event marker
+ *   path                                                      | requests | round trips | made of
+ *   ----------------------------------------------------------+----------+-------------+-----------------------------------------
+ *   our write-back echoed / an attributes event naming nobody |    0     |      0      | -
+ *   duplicate (the EventBridge id already changed the graph)  |    1     |      1      | BatchGetItem
+ *   suppressed (every personal identifier erased)             |    1     |      1      | BatchGetItem
+ *   known customer in a known conversation, nothing new       |    2     |      2      | BatchGetItem, TransactWriteItems (the event only)
+ *   known customer in a new conversation (matched)            |    2     |      2      | BatchGetItem, TransactWriteItems
+ *   new customer (created)                                    |    2     |      2      | BatchGetItem, TransactWriteItems
+ *   probabilistic match folding an anonymous placeholder      |    3     |      3      | BatchGetItem, Query, TransactWriteItems
+ *   merge of two profiles                                     |    4     |      3      | BatchGetItem, 2 Query at once, TransactWriteItems
  */
+import { eraseIdentity } from "../../functions/identity-graph/core/erase";
 import { identitySettingsSchema } from "../../functions/identity-graph/core/settings";
+import { localDynamoDBClient } from "../../scripts/local/identity-store";
+import { countRequests, RequestLog } from "../../scripts/local/dynamodb-requests";
 import { attributesEvent, conversationIds, customerStart, Graph, sorted, startGraph } from "./harness";
 
 let graph: Graph;
+let requests: RequestLog;
 
 beforeEach(async () => {
-  graph = await startGraph();
+  graph = await startGraph(undefined, {
+    client: (endpoint) => {
+      const client = localDynamoDBClient(endpoint);
+      requests = countRequests(client);
+      return client;
+    },
+  });
+  requests.reset();
 });
 
 afterEach(async () => {
@@ -49,10 +61,10 @@ describe("deterministic identifiers", () => {
       tier: "deterministic",
       confidence: 1,
       dropped: [],
-      roundTrips: 4,
+      roundTrips: 2,
       writeBack: { participantId: "p-customer", attributes: { resolvedCustomerId: "profile-1", identityTier: "deterministic", identityConfidence: "1.00" } },
     });
-    expect(await graph.local.store.profileContents("profile-1")).toEqual({
+    expect(await graph.profile("profile-1")).toEqual({
       profileId: "profile-1",
       tier: "deterministic",
       createdAt: "2026-11-21T09:00:01.000Z",
@@ -69,8 +81,8 @@ describe("deterministic identifiers", () => {
     const resolution = await graph.resolve(attributesEvent("e-2", "conv-msg-1", { email: " jane.doe@EXAMPLE.com " }));
 
     // Assess
-    expect(resolution).toMatchObject({ action: "matched", profileId: "profile-1", tier: "deterministic", confidence: 1, roundTrips: 3 });
-    expect(conversationIds(await graph.local.store.profileContents("profile-1"))).toEqual(["conv-email-1", "conv-msg-1"]);
+    expect(resolution).toMatchObject({ action: "matched", profileId: "profile-1", tier: "deterministic", confidence: 1, roundTrips: 2 });
+    expect(conversationIds(await graph.profile("profile-1"))).toEqual(["conv-email-1", "conv-msg-1"]);
   });
 
   it("match a phone written nationally to the same phone sent as a tel: ANI", async () => {
@@ -142,8 +154,8 @@ describe("anonymous customers", () => {
     const resolution = await graph.resolve(chatStart("e-1", "conv-chat-1"));
 
     // Assess
-    expect(resolution).toMatchObject({ action: "created", profileId: "profile-1", tier: "anonymous", confidence: 0, roundTrips: 3 });
-    expect(await graph.local.store.profileContents("profile-1")).toEqual({
+    expect(resolution).toMatchObject({ action: "created", profileId: "profile-1", tier: "anonymous", confidence: 0, roundTrips: 2 });
+    expect(await graph.profile("profile-1")).toEqual({
       profileId: "profile-1",
       tier: "anonymous",
       createdAt: "2026-11-21T09:00:01.000Z",
@@ -157,8 +169,9 @@ describe("anonymous customers", () => {
     const resolution = await graph.resolve(attributesEvent("e-1", "conv-chat-1", { intent: "IRA" }));
 
     // Assess
-    expect(resolution).toEqual({ eventId: "e-1", conversationId: "conv-chat-1", action: "ignored", dropped: [], roundTrips: 2 });
+    expect(resolution).toEqual({ eventId: "e-1", conversationId: "conv-chat-1", action: "ignored", dropped: [], roundTrips: 0 });
     expect(await graph.local.store.ownerOf(graph.key("conv", "conv-chat-1"))).toBeUndefined();
+    expect(requests.operations).toEqual(["GetItem"]);
   });
 });
 
@@ -179,7 +192,7 @@ describe("device fingerprint and IP (probabilistic)", () => {
 
     // Assess
     expect(resolution).toMatchObject({ action: "matched", profileId: "profile-2", tier: "anonymous", confidence: 0 });
-    expect(conversationIds(await graph.local.store.profileContents("profile-1"))).toEqual(["conv-chat-1"]);
+    expect(conversationIds(await graph.profile("profile-1"))).toEqual(["conv-chat-1"]);
   });
 
   it("do not match on the IP alone (0.3 < 0.8)", async () => {
@@ -201,9 +214,9 @@ describe("device fingerprint and IP (probabilistic)", () => {
     const resolution = await graph.resolve(attributesEvent("e-4", "conv-chat-2", DEVICE));
 
     // Assess
-    expect(resolution).toMatchObject({ action: "matched", profileId: "profile-1", tier: "probabilistic", confidence: 1, roundTrips: 4 });
-    expect(conversationIds(await graph.local.store.profileContents("profile-1"))).toEqual(["conv-chat-1", "conv-chat-2"]);
-    expect(await graph.local.store.profileContents("profile-2")).toBeUndefined();
+    expect(resolution).toMatchObject({ action: "matched", profileId: "profile-1", tier: "probabilistic", confidence: 1, roundTrips: 3 });
+    expect(conversationIds(await graph.profile("profile-1"))).toEqual(["conv-chat-1", "conv-chat-2"]);
+    expect(await graph.profile("profile-2")).toBeUndefined();
     expect(await graph.local.store.ownerOf(graph.key("conv", "conv-chat-2"))).toEqual({ profileId: "profile-1", tier: "probabilistic", confidence: 1 });
   });
 
@@ -232,8 +245,8 @@ describe("device fingerprint and IP (probabilistic)", () => {
 
     // Assess
     expect(resolution).toMatchObject({ action: "matched", profileId: "profile-2", tier: "deterministic", confidence: 1 });
-    const ann = await graph.local.store.profileContents("profile-1");
-    const bob = await graph.local.store.profileContents("profile-2");
+    const ann = await graph.profile("profile-1");
+    const bob = await graph.profile("profile-2");
     expect(conversationIds(ann)).toEqual(["conv-a"]);
     expect(conversationIds(bob)).toEqual(["conv-b"]);
     expect(ann?.identifierKeys).toContain(graph.key("email", "ann@example.com"));
@@ -251,7 +264,7 @@ describe("device fingerprint and IP (probabilistic)", () => {
 
     // Assess
     expect(resolution).toMatchObject({ action: "created", profileId: "profile-2", tier: "deterministic", confidence: 1 });
-    expect(conversationIds(await graph.local.store.profileContents("profile-1"))).toEqual(["conv-a"]);
+    expect(conversationIds(await graph.profile("profile-1"))).toEqual(["conv-a"]);
   });
 });
 
@@ -270,8 +283,8 @@ describe("merges", () => {
     const resolution = await graph.resolve(attributesEvent("e-3", "conv-msg-1", { email: `${JANE} `, phone: "(202) 555-0147" }));
 
     // Assess
-    expect(resolution).toMatchObject({ action: "merged", profileId: "profile-1", tier: "deterministic", confidence: 1, roundTrips: 7 });
-    const survivor = await graph.local.store.profileContents("profile-1");
+    expect(resolution).toMatchObject({ action: "merged", profileId: "profile-1", tier: "deterministic", confidence: 1, roundTrips: 3 });
+    const survivor = await graph.profile("profile-1");
     expect(sorted(survivor?.identifierKeys ?? [])).toEqual(
       sorted([
         graph.key("email", JANE),
@@ -282,7 +295,7 @@ describe("merges", () => {
       ]),
     );
     expect(conversationIds(survivor)).toEqual(["conv-call-1", "conv-email-1", "conv-msg-1"]);
-    expect(await graph.local.store.profileContents("profile-2")).toBeUndefined();
+    expect(await graph.profile("profile-2")).toBeUndefined();
     expect((await graph.local.store.ownerOf(graph.key("phone", JANE_PHONE)))?.profileId).toBe("profile-1");
     expect((await graph.local.store.ownerOf(graph.key("conv", "conv-call-1")))?.profileId).toBe("profile-1");
   });
@@ -297,8 +310,8 @@ describe("merges", () => {
 
     // Assess
     expect(resolution).toMatchObject({ action: "merged", profileId: "profile-2", tier: "deterministic", confidence: 1 });
-    expect(await graph.local.store.profileContents("profile-1")).toBeUndefined();
-    expect(conversationIds(await graph.local.store.profileContents("profile-2"))).toEqual(["conv-chat-1", "conv-email-1"]);
+    expect(await graph.profile("profile-1")).toBeUndefined();
+    expect(conversationIds(await graph.profile("profile-2"))).toEqual(["conv-chat-1", "conv-email-1"]);
   });
 
   it("keep the oldest profile when both hold deterministic identifiers, even if the oldest began anonymous", async () => {
@@ -312,7 +325,7 @@ describe("merges", () => {
 
     // Assess
     expect(resolution).toMatchObject({ action: "merged", profileId: "profile-1", tier: "deterministic" });
-    expect(await graph.local.store.profileContents("profile-2")).toBeUndefined();
+    expect(await graph.profile("profile-2")).toBeUndefined();
   });
 
   it("keep how each moved conversation was resolved", async () => {
@@ -335,7 +348,7 @@ describe("duplicate delivery", () => {
     await graph.resolve(callStart("e-2", "conv-call-1"));
     const merge = attributesEvent("e-3", "conv-msg-1", { email: JANE, phone: JANE_PHONE });
     await graph.resolve(merge);
-    const contentsBefore = await graph.local.store.profileContents("profile-1");
+    const contentsBefore = await graph.profile("profile-1");
     const tableBefore = await graph.scan();
 
     // Act
@@ -343,7 +356,7 @@ describe("duplicate delivery", () => {
 
     // Assess
     expect(resolution).toMatchObject({ eventId: "e-3", action: "duplicate", profileId: "profile-1", tier: "deterministic", confidence: 1, roundTrips: 1 });
-    expect(await graph.local.store.profileContents("profile-1")).toEqual(contentsBefore);
+    expect(await graph.profile("profile-1")).toEqual(contentsBefore);
     expect(await graph.scan()).toEqual(tableBefore);
   });
 
@@ -359,15 +372,37 @@ describe("duplicate delivery", () => {
     expect(await graph.local.store.ownerOf(graph.key("email", "someone.else@example.com"))).toBeUndefined();
   });
 
-  it("answers a redelivered ignored event as a duplicate", async () => {
+  it("answers a redelivered ignored event as ignored again, without touching storage", async () => {
     // Prepare
     await graph.resolve(attributesEvent("e-1", "conv-chat-1", { intent: "IRA" }));
+    requests.reset();
 
     // Act
     const resolution = await graph.resolve(attributesEvent("e-1", "conv-chat-1", { intent: "IRA" }));
 
     // Assess
-    expect(resolution).toEqual({ eventId: "e-1", conversationId: "conv-chat-1", action: "duplicate", dropped: [], roundTrips: 1 });
+    expect(resolution).toEqual({ eventId: "e-1", conversationId: "conv-chat-1", action: "ignored", dropped: [], roundTrips: 0 });
+    expect(requests.operations).toEqual([]);
+  });
+
+  it("records only the event when the graph already holds everything it says, so that its late redelivery changes nothing", async () => {
+    // Prepare: the device is seen with Ann, then with Bob; then Ann's event is delivered again.
+    await graph.resolve(emailStart("e-1", "conv-a", "ann@example.com"));
+    const annsDevice = attributesEvent("e-2", "conv-a", DEVICE);
+    await graph.resolve(annsDevice);
+    const seenAgain = attributesEvent("e-3", "conv-a", { email: "ann@example.com", ...DEVICE });
+    await graph.resolve(seenAgain);
+    await graph.resolve(emailStart("e-4", "conv-b", "bob@example.com"));
+    await graph.resolve(attributesEvent("e-5", "conv-b", DEVICE));
+    const tableBefore = await graph.scan();
+
+    // Act
+    const redelivered = await graph.resolve(structuredClone(seenAgain));
+
+    // Assess
+    expect(redelivered).toMatchObject({ action: "duplicate", profileId: "profile-1" });
+    expect(await graph.scan()).toEqual(tableBefore);
+    expect((await graph.local.store.ownerOf(graph.key("fp", DEVICE.deviceFingerprint)))?.profileId).toBe("profile-2");
   });
 });
 
@@ -403,7 +438,7 @@ describe("write-back decision", () => {
   it("does not write again what was already written", async () => {
     // Prepare
     const first = await graph.resolve(emailStart("e-1", "conv-email-1"));
-    await graph.local.store.saveWriteBack("conv-email-1", first.writeBack!);
+    await graph.local.store.saveWriteBacks([{ conversationId: "conv-email-1", state: first.writeBack! }]);
 
     // Act
     const second = await graph.resolve(attributesEvent("e-2", "conv-email-1", { email: JANE }));
@@ -416,7 +451,7 @@ describe("write-back decision", () => {
   it("writes again when the conversation's tier changes", async () => {
     // Prepare
     const first = await graph.resolve(chatStart("e-1", "conv-chat-1"));
-    await graph.local.store.saveWriteBack("conv-chat-1", first.writeBack!);
+    await graph.local.store.saveWriteBacks([{ conversationId: "conv-chat-1", state: first.writeBack! }]);
 
     // Act
     const second = await graph.resolve(attributesEvent("e-2", "conv-chat-1", { email: JANE }));
@@ -432,7 +467,7 @@ describe("write-back decision", () => {
     // Prepare
     await graph.resolve(emailStart("e-1", "conv-email-1"));
     const chat = await graph.resolve(chatStart("e-2", "conv-chat-1"));
-    await graph.local.store.saveWriteBack("conv-chat-1", chat.writeBack!);
+    await graph.local.store.saveWriteBacks([{ conversationId: "conv-chat-1", state: chat.writeBack! }]);
 
     // Act
     const merged = await graph.resolve(attributesEvent("e-3", "conv-chat-1", { email: JANE }));
@@ -456,6 +491,21 @@ describe("write-back decision", () => {
     expect(redelivered.writeBack).toEqual(first.writeBack);
   });
 
+  it("offers, on a late redelivery, how the conversation stands now rather than the event's older outcome", async () => {
+    // Prepare: an anonymous chat, then the customer gives her email in it; the first event comes again.
+    const start = chatStart("e-1", "conv-chat-1");
+    await graph.resolve(start);
+    const identified = await graph.resolve(attributesEvent("e-2", "conv-chat-1", { email: JANE }));
+    await graph.local.store.saveWriteBacks([{ conversationId: "conv-chat-1", state: identified.writeBack! }]);
+
+    // Act
+    const redelivered = await graph.resolve(structuredClone(start));
+
+    // Assess
+    expect(redelivered).toMatchObject({ action: "duplicate", tier: "anonymous" });
+    expect(redelivered.writeBack).toBeUndefined();
+  });
+
   it("has nothing to write when the event names no participant", async () => {
     // Prepare
     const event = emailStart("e-1", "conv-email-1");
@@ -470,57 +520,78 @@ describe("write-back decision", () => {
   });
 });
 
-describe("storage round trips (the table at the top of this file)", () => {
+describe("DynamoDB requests (the table at the top of this file)", () => {
+  /** The requests and round trips one resolution makes, after `prepare`. */
+  async function measure(event: unknown, prepare: () => Promise<unknown> = async () => undefined) {
+    await prepare();
+    requests.reset();
+    const resolution = await graph.resolve(event);
+    return { action: resolution.action, operations: [...requests.operations].sort(), roundTrips: requests.roundTrips(), reported: resolution.roundTrips };
+  }
+
   it("takes 1 for a duplicate", async () => {
-    // Prepare
-    await graph.resolve(emailStart("e-1", "conv-email-1"));
-
     // Act
-    const { roundTrips } = await graph.resolve(emailStart("e-1", "conv-email-1"));
+    const measured = await measure(emailStart("e-1", "conv-email-1"), () => graph.resolve(emailStart("e-1", "conv-email-1")));
 
     // Assess
-    expect(roundTrips).toBe(1);
+    expect(measured).toEqual({ action: "duplicate", operations: ["BatchGetItem"], roundTrips: 1, reported: 1 });
   });
 
-  it("takes 2 for a known customer in a known conversation", async () => {
-    // Prepare
-    await graph.resolve(emailStart("e-1", "conv-email-1"));
-
+  it("takes 2 for a known customer in a known conversation with nothing new (the event recorded)", async () => {
     // Act
-    const resolution = await graph.resolve(attributesEvent("e-2", "conv-email-1", { email: JANE }));
+    const measured = await measure(attributesEvent("e-2", "conv-email-1", { email: JANE }), () => graph.resolve(emailStart("e-1", "conv-email-1")));
 
     // Assess
-    expect(resolution).toMatchObject({ action: "matched", roundTrips: 2 });
+    expect(measured).toEqual({ action: "matched", operations: ["BatchGetItem", "TransactWriteItems"], roundTrips: 2, reported: 2 });
   });
 
-  it("takes 3 for a known customer in a new conversation", async () => {
-    // Prepare
-    await graph.resolve(emailStart("e-1", "conv-email-1"));
-
+  it("takes 2 for a known customer in a new conversation", async () => {
     // Act
-    const resolution = await graph.resolve(emailStart("e-2", "conv-email-2"));
+    const measured = await measure(emailStart("e-2", "conv-email-2"), () => graph.resolve(emailStart("e-1", "conv-email-1")));
 
     // Assess
-    expect(resolution).toMatchObject({ action: "matched", roundTrips: 3 });
+    expect(measured).toEqual({ action: "matched", operations: ["BatchGetItem", "TransactWriteItems"], roundTrips: 2, reported: 2 });
   });
 
-  it("takes 4 for a new customer with one email", async () => {
+  it("takes 2 for a new customer", async () => {
     // Act
-    const resolution = await graph.resolve(emailStart("e-1", "conv-email-1"));
+    const measured = await measure(attributesEvent("e-1", "conv-msg-1", { email: JANE, phone: JANE_PHONE, ...DEVICE }));
 
     // Assess
-    expect(resolution).toMatchObject({ action: "created", roundTrips: 4 });
+    expect(measured).toEqual({ action: "created", operations: ["BatchGetItem", "TransactWriteItems"], roundTrips: 2, reported: 2 });
   });
 
-  it("takes 7 to merge two profiles of one identifier and one conversation each", async () => {
-    // Prepare
-    await graph.resolve(emailStart("e-1", "conv-email-1"));
-    await graph.resolve(callStart("e-2", "conv-call-1"));
-
+  it("takes 1 for an event whose identifiers are all suppressed", async () => {
     // Act
-    const resolution = await graph.resolve(attributesEvent("e-3", "conv-msg-1", { email: JANE, phone: JANE_PHONE }));
+    const measured = await measure(emailStart("e-2", "conv-email-2"), async () => {
+      await graph.resolve(emailStart("e-1", "conv-email-1"));
+      await eraseIdentity({ email: JANE }, graph.deps);
+    });
 
     // Assess
-    expect(resolution).toMatchObject({ action: "merged", roundTrips: 7 });
+    expect(measured).toEqual({ action: "suppressed", operations: ["BatchGetItem"], roundTrips: 1, reported: 1 });
+  });
+
+  it("takes 3 round trips (4 requests) to merge two profiles", async () => {
+    // Act
+    const measured = await measure(attributesEvent("e-3", "conv-msg-1", { email: JANE, phone: JANE_PHONE }), async () => {
+      await graph.resolve(emailStart("e-1", "conv-email-1"));
+      await graph.resolve(callStart("e-2", "conv-call-1"));
+    });
+
+    // Assess
+    expect(measured).toEqual({ action: "merged", operations: ["BatchGetItem", "Query", "Query", "TransactWriteItems"], roundTrips: 3, reported: 3 });
+  });
+
+  it("takes 3 to fold an anonymous placeholder into a probabilistic match", async () => {
+    // Act
+    const measured = await measure(attributesEvent("e-4", "conv-chat-2", DEVICE), async () => {
+      await graph.resolve(chatStart("e-1", "conv-chat-1"));
+      await graph.resolve(attributesEvent("e-2", "conv-chat-1", DEVICE));
+      await graph.resolve(chatStart("e-3", "conv-chat-2"));
+    });
+
+    // Assess
+    expect(measured).toEqual({ action: "matched", operations: ["BatchGetItem", "Query", "TransactWriteItems"], roundTrips: 3, reported: 3 });
   });
 });

@@ -7,7 +7,7 @@ import { LocalIdentityStore, startLocalIdentityStore } from "../../scripts/local
 import { GenesysFake, startGenesysFake } from "../support/genesys-fake";
 import { attributesEvent, customerStart } from "../../scripts/fixtures/sample-identity-events";
 
-const CONTEXT = {} as Context;
+const CONTEXT = { getRemainingTimeInMillis: () => 30_000 } as Context;
 const record = (messageId: string, body: unknown): SQSRecord =>
   ({ messageId, body: typeof body === "string" ? body : JSON.stringify(body), attributes: {}, messageAttributes: {} }) as unknown as SQSRecord;
 const batch = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
@@ -41,9 +41,9 @@ describe("identity-resolver batch handler", () => {
       sleep: async (ms) => void sleeps.push(ms),
     });
     handler = makeHandler({
-      resolve: (event) => resolveEvent(event, { store: graph.store, hasher: graph.hasher, settings: DEFAULT_IDENTITY_SETTINGS }),
-      writeBack: (conversationId, state) => client.patchParticipantAttributes(conversationId, state.participantId, { ...state.attributes }),
-      saveWriteBack: (conversationId, state) => graph.store.saveWriteBack(conversationId, state),
+      resolve: (event, { deadline }) => resolveEvent(event, { store: graph.store, hasher: graph.hasher, settings: DEFAULT_IDENTITY_SETTINGS }, { deadline }),
+      writeBack: (conversationId, state, { deadline }) => client.patchParticipantAttributes(conversationId, state.participantId, { ...state.attributes }, { deadline }),
+      saveWriteBacks: (entries, { deadline }) => graph.store.saveWriteBacks(entries, { deadline }),
       deadLetter: async (r, reason) => void deadLetters.push({ messageId: r.messageId, reason }),
       logger,
       metrics: { addDimension: jest.fn(), addMetric: jest.fn(), publishStoredMetrics: jest.fn() },

@@ -1,5 +1,10 @@
 import { functionsApiAccess } from "../../constructs/genesys/runtime-needs";
-import { Block, onlyResource, resourcesOf, shipped, synthesize, variant } from "../support/synth";
+import { Testing } from "cdktf";
+import { IdentityGraph, IdentityGraphProps } from "../../constructs/identity-graph";
+import { GenesysEventStream } from "../../constructs/genesys-event-stream";
+import { Naming } from "../../constructs/naming";
+import { IDENTITY_TOPIC_NAMES } from "../../functions/identity-graph/core/events";
+import { Block, onlyResource, resourcesOf, shipped, Synthesized, synthesize, variant } from "../support/synth";
 
 const json = (text: unknown) => JSON.parse(text as string) as Record<string, unknown>;
 
@@ -111,9 +116,35 @@ describe("identity graph stack", () => {
   it("lets the resolver touch only its table, its secrets and its queues", () => {
     const policy = resourcesOf(stack, "aws_iam_role_policy").find((p) => (p.role as string).includes("identity-graph_resolver_role"))!;
     const statements = json(policy.policy).Statement as Array<{ Sid: string; Action: string[]; Resource: string[] }>;
-    expect(statements.map((s) => s.Sid)).toEqual(["OwnLogGroup", "IdentityGraph", "ReadSecrets", "ConsumeEvents", "DeadLetterInvalidEvents"]);
+    expect(statements.map((s) => s.Sid).filter((sid) => sid !== "WriteTraces")).toEqual(["OwnLogGroup", "IdentityGraph", "ReadSecrets", "ConsumeEvents", "DeadLetterInvalidEvents"]);
     expect(statements.find((s) => s.Sid === "IdentityGraph")!.Resource).toEqual([expect.stringMatching(/^\$\{aws_dynamodb_table\.[^}]+\.arn\}$/)]);
-    expect(statements.find((s) => s.Sid === "IdentityGraph")!.Action).not.toContain("dynamodb:Scan");
+    // TransactWriteItems is authorized as its Put/Update/Delete/ConditionCheck actions; no Scan, no GetItem.
+    expect([...statements.find((s) => s.Sid === "IdentityGraph")!.Action].sort()).toEqual(
+      ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"].sort(),
+    );
+  });
+
+  it("lets the eraser read, transact and query its table only", () => {
+    const policy = resourcesOf(stack, "aws_iam_role_policy").find((p) => (p.role as string).includes("identity-graph_eraser_role"))!;
+    const statements = json(policy.policy).Statement as Array<{ Sid: string; Action: string[]; Resource: string[] }>;
+    const graph = statements.find((s) => s.Sid === "EraseFromIdentityGraph")!;
+    expect(graph.Resource).toEqual([expect.stringMatching(/^\$\{aws_dynamodb_table\.[^}]+\.arn\}$/)]);
+    expect([...graph.Action].sort()).toEqual(["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]);
+  });
+
+  it("reserves the resolver's concurrency at the mapping's maximum, each instance with its share of the Genesys rate", () => {
+    const resolver = resourcesOf(stack, "aws_lambda_function").find((f) => f.function_name === "gcx-dev-identity-resolver")!;
+    const mapping = onlyResource(stack, "aws_lambda_event_source_mapping");
+    const share = Number((resolver.environment as { variables: Record<string, string> }).variables.WRITE_BACK_REQUESTS_PER_MINUTE);
+    expect(resolver.reserved_concurrent_executions).toBe((mapping.scaling_config as Block).maximum_concurrency);
+    expect(share * (resolver.reserved_concurrent_executions as number)).toBeLessThanOrEqual(300);
+  });
+
+  it("traces both functions with X-Ray when the environment turns tracing on", () => {
+    const prod = shipped("prod");
+    for (const name of ["gcx-prod-identity-resolver", "gcx-prod-identity-erase"]) {
+      expect(resourcesOf(prod, "aws_lambda_function").find((f) => f.function_name === name)!.tracing_config).toEqual({ mode: "Active" });
+    }
   });
 
   it("leaves the event stream out when no capability needs it", () => {
@@ -126,5 +157,52 @@ describe("identity graph stack", () => {
     expect(resourcesOf(off, "aws_cloudwatch_event_bus")).toHaveLength(0);
     expect(resourcesOf(off, "genesyscloud_oauth_client")).toHaveLength(0);
     expect(resourcesOf(off, "aws_dynamodb_table")).toHaveLength(0);
+  });
+});
+
+describe("identity graph construct", () => {
+  /** The construct alone, on the dev environment's settings. */
+  function synthesizeAlone(props: Partial<IdentityGraphProps>): Synthesized {
+    const settings = variant("dev", () => undefined).identityGraph;
+    return JSON.parse(
+      Testing.synthScope((scope) => {
+        const naming = new Naming("gcx", "test");
+        const events = new GenesysEventStream(scope, "events", {
+          name: naming.name("events"),
+          eventSourceSuffix: naming.name("events"),
+          genesysOrgId: "org-1",
+          awsAccountId: "111111111111",
+          awsRegion: "us-east-1",
+          topics: IDENTITY_TOPIC_NAMES,
+        });
+        new IdentityGraph(scope, "identity-graph", {
+          naming,
+          settings,
+          genesysRegion: "us-east-1",
+          events,
+          genesysCredentialsSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:genesys-AbCdEf",
+          functionDefaults: { logRetentionDays: 14, tracing: false },
+          ...props,
+        });
+      }),
+    ) as Synthesized;
+  }
+  const hashingKey = (stack: Synthesized) => resourcesOf(stack, "aws_secretsmanager_secret").find((s) => (s.name as string).endsWith("identity-hashing-key"))!;
+
+  it("protects production data by default: deletion protection on the table, 30 days to recover a deleted hashing key", () => {
+    const stack = synthesizeAlone({});
+    expect(onlyResource(stack, "aws_dynamodb_table").deletion_protection_enabled).toBe(true);
+    expect(hashingKey(stack).recovery_window_in_days).toBe(30);
+  });
+
+  it("lets an unprotected environment be destroyed and deployed again at once", () => {
+    const stack = synthesizeAlone({ protectData: false });
+    expect(onlyResource(stack, "aws_dynamodb_table").deletion_protection_enabled).toBe(false);
+    expect(hashingKey(stack).recovery_window_in_days).toBe(0);
+  });
+
+  it("reserves no concurrency where the account cannot (reserveConcurrency off)", () => {
+    const resolver = resourcesOf(synthesizeAlone({ reserveConcurrency: false }), "aws_lambda_function").find((f) => (f.function_name as string).endsWith("identity-resolver"))!;
+    expect(resolver.reserved_concurrent_executions).toBeUndefined();
   });
 });

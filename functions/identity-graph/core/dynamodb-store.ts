@@ -1,301 +1,435 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
   BatchWriteCommand,
-  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
-  UpdateCommand,
-  ScanCommand,
+  TransactWriteCommand,
+  TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
-import { STRONG_TYPES, typeOfKey } from "./identifiers";
-import { Commit, ConflictError, EventOutcome, IdentityStore, Lookup, Owner, ProfileContents, Tier, WriteBackState } from "./store";
-
-/**
- * The identity graph in one DynamoDB table (`pk`, `sk`, TTL on `expiresAt`):
- *   ID#<key>        OWNER      -> profileId (tier, confidence on conversation keys)
- *   PROFILE#<id>    PROFILE    -> tier, createdAt, mergedInto
- *   PROFILE#<id>    ID#<key>   -> reverse index for merges and erasure
- *   PROFILE#<id>    CONV#<id>  -> conversation link (participantId)
- *   SUPPRESS#<key>  SUPPRESS   -> erased identifier
- *   EVENT#<id>      EVENT      -> processed EventBridge event and its outcome (expires)
- *   CONV#<id>       WRITEBACK  -> attributes last written to the conversation
- * Keys are `<type>#<hmac>`: no identifier is stored in clear text.
- */
-export const TABLE_KEYS = { partition: "pk", sort: "sk", ttl: "expiresAt" } as const;
-const EVENT_RETENTION_SECONDS = 30 * 24 * 3600;
+import { abortSignalWithin, assertTimeLeft } from "../../shared/deadline";
+import { PERSONAL_TYPES, STRONG_TYPES, typeOfKey } from "./identifiers";
+import {
+  CallOptions,
+  ConflictError,
+  EventOutcome,
+  GraphChange,
+  IdentityStore,
+  IndexEntry,
+  Lookup,
+  Owner,
+  ProfileContents,
+  Tier,
+  WriteBackState,
+} from "./store";
+import {
+  EVENT_RETENTION_SECONDS,
+  eventKey,
+  indexKey,
+  Key,
+  LIVE_PROFILE,
+  MAX_TRANSACTION_ITEMS,
+  ownerKey,
+  PROFILE_ITEM,
+  profileKey,
+  profilePartition,
+  suppressionKey,
+  TABLE_KEYS,
+  writeBackKey,
+} from "./table";
 
 type Item = Record<string, unknown>;
+type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
-const owner = (key: string) => ({ pk: `ID#${key}`, sk: "OWNER" });
-const profile = (id: string) => ({ pk: `PROFILE#${id}`, sk: "PROFILE" });
-const reverse = (id: string, key: string) => ({ pk: `PROFILE#${id}`, sk: `ID#${key}` });
-const link = (id: string, conversationId: string) => ({ pk: `PROFILE#${id}`, sk: `CONV#${conversationId}` });
-const suppression = (key: string) => ({ pk: `SUPPRESS#${key}`, sk: "SUPPRESS" });
-const event = (id: string) => ({ pk: `EVENT#${id}`, sk: "EVENT" });
-const writeBack = (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: "WRITEBACK" });
+const MAX_BATCH_GET_KEYS = 100;
+const MAX_BATCH_WRITE_ITEMS = 25;
+const UNPROCESSED_ATTEMPTS = 5;
 
+export interface DynamoIdentityStoreOptions {
+  /** Actions per transaction (default DynamoDB's 100); tests lower it to exercise merges and erasures spanning several. */
+  readonly maxTransactionItems?: number;
+  /** Longest one request may take when the caller's deadline allows more (default 10 s). */
+  readonly requestTimeoutMs?: number;
+  readonly now?: () => Date;
+}
+
+/** DynamoDB kept returning unprocessed keys (throttling): retriable. */
+export class StorageBusyError extends Error {
+  override readonly name = "StorageBusyError";
+  readonly transient = true;
+}
+
+/**
+ * The identity graph in one DynamoDB table (layout and invariants: ./table.ts), through the AWS SDK only:
+ * one BatchGetItem per event, one Query per profile a merge reads, one TransactWriteItems per change.
+ */
 export class DynamoIdentityStore implements IdentityStore {
   private readonly db: DynamoDBDocumentClient;
+  private readonly maxTransactionItems: number;
+  private readonly requestTimeoutMs: number;
+  private readonly now: () => Date;
 
   constructor(
     private readonly tableName: string,
     client: DynamoDBClient,
-    private readonly now: () => Date = () => new Date(),
+    options: DynamoIdentityStoreOptions = {},
   ) {
     this.db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.maxTransactionItems = options.maxTransactionItems ?? MAX_TRANSACTION_ITEMS;
+    if (this.maxTransactionItems < 8 || this.maxTransactionItems > MAX_TRANSACTION_ITEMS) throw new RangeError(`maxTransactionItems must be 8-${MAX_TRANSACTION_ITEMS}`);
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.now = options.now ?? (() => new Date());
   }
 
-  async lookup(eventId: string, identifierKeys: readonly string[], conversationId: string): Promise<Lookup> {
-    const keys = [
-      event(eventId),
-      writeBack(conversationId),
-      ...identifierKeys.map(owner),
-      ...identifierKeys.filter((k) => !k.startsWith("conv#")).map(suppression),
-    ];
-    const items: Item[] = [];
-    let pending: Array<Record<string, unknown>> = keys;
-    while (pending.length > 0) {
-      const response = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
-      items.push(...(response.Responses?.[this.tableName] ?? []));
-      pending = (response.UnprocessedKeys?.[this.tableName]?.Keys as Array<Record<string, unknown>> | undefined) ?? [];
-    }
+  async lookup(eventId: string, conversationId: string, identifierKeys: readonly string[], personalKeys: readonly string[], options: CallOptions = {}): Promise<Lookup> {
+    const items = await this.batchGet([eventKey(eventId), writeBackKey(conversationId), ...identifierKeys.map(ownerKey), ...personalKeys.map(suppressionKey)], options);
     const owners = new Map<string, Owner>();
     const suppressed = new Set<string>();
     let processed: EventOutcome | undefined;
-    let lastWriteBack: WriteBackState | undefined;
+    let writeBack: WriteBackState | undefined;
     for (const item of items) {
       const pk = item.pk as string;
       if (item.sk === "OWNER") owners.set(pk.slice(3), { profileId: item.profileId as string, tier: item.tier as Tier | undefined, confidence: item.confidence as number | undefined });
-      else if (item.sk === "SUPPRESS") suppressed.add(pk.slice(9));
+      else if (item.sk === "SUPPRESS") suppressed.add(pk.slice("SUPPRESS#".length));
       else if (item.sk === "EVENT") processed = item.outcome as EventOutcome;
-      else if (item.sk === "WRITEBACK") lastWriteBack = { participantId: item.participantId as string, attributes: item.attributes as Record<string, string> };
+      else if (item.sk === "WRITEBACK") writeBack = { participantId: item.participantId as string, attributes: item.attributes as Record<string, string> };
     }
-    return { processed, suppressed, owners, writeBack: lastWriteBack };
+    return { processed, suppressed, owners, writeBack };
   }
 
-  async profileContents(profileId: string): Promise<ProfileContents | undefined> {
+  async profiles(profileIds: readonly string[], options: CallOptions = {}): Promise<ReadonlyMap<string, ProfileContents>> {
+    const read = await Promise.all(profileIds.map((id) => this.profile(id, options)));
+    return new Map(read.flatMap((contents) => (contents ? [[contents.profileId, contents] as const] : [])));
+  }
+
+  /** A profile's partition, read in key order: the profile item (and its version) before any index entry. */
+  private async profile(profileId: string, options: CallOptions): Promise<ProfileContents | undefined> {
     const items: Item[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.db.send(
-        new QueryCommand({
+      const page = await this.db.send(new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": `PROFILE#${profileId}` },
+          ExpressionAttributeValues: { ":pk": profilePartition(profileId) },
           ConsistentRead: true,
           ExclusiveStartKey: start,
-        }),
-      );
+        }), this.within(options, "reading a profile"));
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
-    const head = items.find((i) => i.sk === "PROFILE");
-    if (items.length === 0 || head?.mergedInto) return undefined;
-    const identifierKeys = items.filter((i) => (i.sk as string).startsWith("ID#")).map((i) => (i.sk as string).slice(3));
+    const head = items.find((item) => item.sk === PROFILE_ITEM);
+    if (!head) return undefined;
+    const entries: IndexEntry[] = items
+      .filter((item) => (item.sk as string).startsWith("ID#"))
+      .map((item) => ({
+        key: (item.sk as string).slice(3),
+        ...(typeof item.conversationId === "string" ? { conversationId: item.conversationId } : {}),
+        ...(typeof item.participantId === "string" ? { participantId: item.participantId } : {}),
+      }));
+    const identifierKeys = entries.map((e) => e.key);
     return {
       profileId,
-      // The tier follows the identifiers held: a profile that gained an email is deterministic now.
-      tier: identifierKeys.some((key) => STRONG_TYPES.includes(typeOfKey(key))) ? "deterministic" : ((head?.tier as Tier | undefined) ?? "anonymous"),
-      // A head can be missing if a crash came between claiming keys and the final write.
-      createdAt: (head?.createdAt as string | undefined) ?? "",
+      state: head.mergedInto ? "merged" : head.erasing ? "erasing" : "live",
+      ...(typeof head.mergedInto === "string" ? { mergedInto: head.mergedInto } : {}),
+      tier: identifierKeys.some((key) => STRONG_TYPES.includes(typeOfKey(key))) ? "deterministic" : ((head.tier as Tier | undefined) ?? "anonymous"),
+      createdAt: head.createdAt as string,
+      version: (head.version as number | undefined) ?? 0,
+      entries,
       identifierKeys,
-      conversations: items
-        .filter((i) => (i.sk as string).startsWith("CONV#"))
-        .map((i) => ({ conversationId: (i.sk as string).slice(5), participantId: i.participantId as string | undefined })),
+      conversations: entries.flatMap((e) => (e.conversationId ? [{ conversationId: e.conversationId, ...(e.participantId ? { participantId: e.participantId } : {}) }] : [])),
     };
   }
 
-  async commit(commit: Commit): Promise<number> {
-    const p = commit.profileId;
-    const { conversation } = commit;
-    const ownerItem = (key: string) => ({
-      ...owner(key),
-      profileId: p,
-      ...(key === conversation.key ? { tier: conversation.tier, confidence: conversation.confidence } : {}),
-    });
-    let requests = 0;
+  async commit(change: GraphChange, options: CallOptions = {}): Promise<number> {
+    const p = change.profileId;
+    const { conversation } = change;
+    const resolution = { tier: conversation.tier, confidence: conversation.confidence };
+    const conversationEntry = { conversationId: conversation.conversationId, participantId: conversation.participantId };
+    const final: TransactItem[] = [];
 
-    // 1. Ownership first, one conditional write per key: the only step that can lose a race. A lost
-    //    race undoes this commit's other claims, so no half-claimed profile is left behind.
-    const claimed: string[] = [];
-    const claims = commit.claim.map(async (key) => {
-      await this.conditionalPut(ownerItem(key), "attribute_not_exists(pk) OR profileId = :p", { ":p": p }, `${key.split("#")[0]} identifier claimed concurrently`);
-      claimed.push(key);
-    });
-    const moved = new Set<string>();
-    const updates = [
-      ...(conversation.refresh ? [this.reassign(conversation.key, p, p, commit)] : []),
-      ...commit.merge.flatMap((loser) =>
-        loser.identifierKeys.map(async (key) => {
-          if (await this.reassign(key, loser.profileId, p, commit)) moved.add(key);
-        }),
-      ),
-    ];
-    requests += claims.length + updates.length;
-    const outcomes = await Promise.allSettled([...claims, ...updates]);
-    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
-    if (failure) {
-      await Promise.allSettled(
-        claimed.map((key) =>
-          this.db.send(new DeleteCommand({ TableName: this.tableName, Key: owner(key), ConditionExpression: "profileId = :p", ExpressionAttributeValues: { ":p": p } })),
-        ),
+    final.push(this.put({ ...eventKey(change.eventId), outcome: change.outcome, [TABLE_KEYS.ttl]: this.expiry() }, "attribute_not_exists(pk)"));
+    const membershipChanges = !!change.newProfile || change.claims.length > 0 || change.observe.length > 0 || change.merge.length > 0;
+    if (change.newProfile) final.push(this.put({ ...profileKey(p), ...change.newProfile, version: 1 }, "attribute_not_exists(pk)"));
+    else if (membershipChanges) final.push(this.raiseVersion(p));
+    else final.push({ ConditionCheck: { TableName: this.tableName, Key: profileKey(p), ConditionExpression: LIVE_PROFILE, ReturnValuesOnConditionCheckFailure: "ALL_OLD" } });
+
+    for (const key of change.claims) {
+      const isConversation = key === conversation.key;
+      final.push(this.put({ ...ownerKey(key), profileId: p, ...(isConversation ? resolution : {}) }, "attribute_not_exists(pk)"));
+      final.push(this.put({ ...indexKey(p, key), ...(isConversation ? conversationEntry : {}) }));
+    }
+    if (conversation.read) {
+      // The outcome was planned on the conversation's resolution as read: it must still be so.
+      const unchanged = {
+        ConditionExpression: "profileId = :p AND tier = :readTier AND confidence = :readConfidence",
+        ExpressionAttributeValues: { ":p": p, ":readTier": conversation.read.tier, ":readConfidence": conversation.read.confidence },
+      };
+      final.push(
+        conversation.refresh
+          ? {
+              Update: {
+                TableName: this.tableName,
+                Key: ownerKey(conversation.key),
+                UpdateExpression: "SET tier = :tier, confidence = :confidence",
+                ...unchanged,
+                ExpressionAttributeValues: { ...unchanged.ExpressionAttributeValues, ":tier": resolution.tier, ":confidence": resolution.confidence },
+              },
+            }
+          : { ConditionCheck: { TableName: this.tableName, Key: ownerKey(conversation.key), ...unchanged } },
       );
-      throw failure.reason;
+    }
+    for (const { key, from } of change.observe) final.push(...this.move(key, from, p));
+    for (const from of new Set(change.observe.map((o) => o.from))) final.push(this.raiseVersion(from));
+    for (const { key, profileId } of change.relied) {
+      final.push({ ConditionCheck: { TableName: this.tableName, Key: ownerKey(key), ConditionExpression: "profileId = :p", ExpressionAttributeValues: { ":p": profileId } } });
+    }
+    for (const key of change.unsuppressed) {
+      final.push({ ConditionCheck: { TableName: this.tableName, Key: suppressionKey(key), ConditionExpression: "attribute_not_exists(pk)" } });
     }
 
-    // 2. Everything derived from ownership, then the event marker: a crash before this point is
-    //    finished by the event's redelivery, which finds the keys already owned.
-    const writes: Array<Record<string, unknown>> = [];
-    const put = (Item: Item) => writes.push({ PutRequest: { Item } });
-    if (commit.newProfile) put({ ...profile(p), ...commit.newProfile });
-    for (const key of new Set([...commit.claim, ...commit.keep, ...commit.observe])) put(reverse(p, key));
-    for (const key of commit.observe) put({ ...owner(key), profileId: p });
-    const movedConversations = new Set<string>();
-    for (const loser of commit.merge) {
-      put({ ...profile(loser.profileId), tier: loser.tier, createdAt: loser.createdAt, mergedInto: p });
-      for (const key of loser.identifierKeys) {
-        writes.push({ DeleteRequest: { Key: reverse(loser.profileId, key) } });
-        if (moved.has(key)) put(reverse(p, key));
-      }
-      for (const c of loser.conversations) {
-        movedConversations.add(c.conversationId);
-        writes.push({ DeleteRequest: { Key: link(loser.profileId, c.conversationId) } });
-        put({ ...link(p, c.conversationId), participantId: c.participantId });
-      }
+    // Merges: every identifier of each merged profile moves to the survivor, then the merged profile is
+    // marked. Moves that do not fit beside the rest go first, in transactions of their own, each leaving
+    // both profiles live and the graph valid.
+    const versions = new Map(change.merge.map((m) => [m.profileId, m.version]));
+    // Moved last, in the transaction that marks the merged profile: the event's own keys (its evidence:
+    // a redelivery still finds the merge to finish) and one conversation (a live profile keeps one, I6).
+    const evidence = new Set(change.evidence);
+    const rank = (entry: IndexEntry, anchor: string | undefined) => (evidence.has(entry.key) ? 2 : entry.key === anchor ? 1 : 0);
+    const moves = change.merge.flatMap((loser) => {
+      const anchor = loser.entries.find((e) => e.key.startsWith("conv#") && !evidence.has(e.key))?.key;
+      return [...loser.entries].sort((a, b) => rank(a, anchor) - rank(b, anchor)).map((entry) => {
+        const isConversation = entry.key === conversation.key;
+        const items = this.move(entry.key, loser.profileId, p, isConversation ? { resolution, entry: conversationEntry } : { entry });
+        return { loser: loser.profileId, tail: rank(entry, anchor) > 0, items };
+      });
+    });
+    const finalBudget = this.maxTransactionItems - final.length - change.merge.length;
+    const tail = moves.filter((m) => m.tail).length;
+    if (finalBudget < 3 * tail) throw new Error(`an identity change needs ${final.length + change.merge.length + 3 * tail} transaction actions, more than ${this.maxTransactionItems}`);
+    let transactions = 0;
+    const movesPerChunk = Math.floor((this.maxTransactionItems - 2) / 3);
+    while (moves.length * 3 > finalBudget) {
+      // Never a tail move: the budget check above leaves room for all of them in the final transaction.
+      const loser = moves.find((m) => !m.tail)!.loser;
+      const chunk = moves.filter((m) => !m.tail && m.loser === loser).slice(0, Math.min(movesPerChunk, Math.ceil((moves.length * 3 - finalBudget) / 3)));
+      for (const move of chunk) moves.splice(moves.indexOf(move), 1);
+      const version = versions.get(loser)!;
+      await this.transact([...chunk.flatMap((m) => m.items), this.bumpReadVersion(loser, version), this.raiseVersion(p)], options);
+      versions.set(loser, version + 1);
+      transactions++;
     }
-    if (!movedConversations.has(conversation.conversationId)) {
-      put({ ...link(p, conversation.conversationId), participantId: conversation.participantId });
-    }
-    put({ ...event(commit.eventId), outcome: commit.outcome, [TABLE_KEYS.ttl]: this.expiry() });
-    return requests + (await this.batchWrite(writes));
-  }
-
-  /**
-   * Moves one key's ownership from `from` to `to` (or, when they are equal, rewrites the event's
-   * conversation resolution), keeping what the owner entry records otherwise. Returns false when
-   * `from` did not own the key after all (a stale index entry): nothing to move.
-   */
-  private async reassign(key: string, from: string, to: string, commit: Commit): Promise<boolean> {
-    const isConversation = key === commit.conversation.key;
-    try {
-      await this.db.send(
-        new UpdateCommand({
+    for (const loser of change.merge) {
+      final.push({
+        Update: {
           TableName: this.tableName,
-          Key: owner(key),
-          UpdateExpression: isConversation ? "SET profileId = :to, tier = :tier, confidence = :confidence" : "SET profileId = :to",
-          ConditionExpression: "profileId = :from",
-          ExpressionAttributeValues: {
-            ":to": to,
-            ":from": from,
-            ...(isConversation ? { ":tier": commit.conversation.tier, ":confidence": commit.conversation.confidence } : {}),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException || (error as Error).name === "ConditionalCheckFailedException")) throw error;
-      if (from === to) throw new ConflictError("the conversation moved to another profile concurrently");
-      const current = await this.ownerOf(key);
-      if (current?.profileId === from) throw new ConflictError("a merged profile changed concurrently");
-      return current?.profileId === to;
+          Key: profileKey(loser.profileId),
+          UpdateExpression: "SET mergedInto = :into, version = :next",
+          ConditionExpression: "version = :read AND attribute_not_exists(mergedInto) AND attribute_not_exists(erasing)",
+          ExpressionAttributeValues: { ":into": p, ":next": versions.get(loser.profileId)! + 1, ":read": versions.get(loser.profileId)! },
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        },
+      });
+    }
+    await this.transact([...moves.flatMap((m) => m.items), ...final], options);
+    return transactions + 1;
+  }
+
+  async recordOutcome(eventId: string, outcome: EventOutcome, options: CallOptions = {}): Promise<void> {
+    await this.transact(
+      [
+        this.put({ ...eventKey(eventId), outcome, [TABLE_KEYS.ttl]: this.expiry() }, "attribute_not_exists(pk)"),
+        // The profile it resolved to is still live (not merged away or being erased meanwhile).
+        ...(outcome.profileId
+          ? [{ ConditionCheck: { TableName: this.tableName, Key: profileKey(outcome.profileId), ConditionExpression: LIVE_PROFILE, ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const } }]
+          : []),
+      ],
+      options,
+    );
+  }
+
+  async saveWriteBacks(entries: ReadonlyArray<{ conversationId: string; state: WriteBackState }>, options: CallOptions = {}): Promise<void> {
+    const latest = new Map(entries.map((e) => [e.conversationId, e.state]));
+    const requests = [...latest].map(([conversationId, state]) => ({ PutRequest: { Item: { ...writeBackKey(conversationId), ...state } } }));
+    for (let i = 0; i < requests.length; i += MAX_BATCH_WRITE_ITEMS) {
+      let pending: Array<Record<string, unknown>> = requests.slice(i, i + MAX_BATCH_WRITE_ITEMS);
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        if (attempt > UNPROCESSED_ATTEMPTS) throw new StorageBusyError(`DynamoDB left ${pending.length} write-back records unprocessed ${UNPROCESSED_ATTEMPTS} times`);
+        if (attempt > 1) await this.pause(attempt, options);
+        const response = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }), this.within(options, "saving write-back state"));
+        pending = (response.UnprocessedItems?.[this.tableName] as Array<Record<string, unknown>> | undefined) ?? [];
+      }
     }
   }
 
-  private async conditionalPut(Item: Item, ConditionExpression: string, values: Record<string, unknown>, conflict: string): Promise<void> {
-    try {
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item, ConditionExpression, ExpressionAttributeValues: values }));
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === "ConditionalCheckFailedException") throw new ConflictError(conflict);
-      throw error;
-    }
-  }
-
-  async markProcessed(eventId: string, outcome: EventOutcome): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({ TableName: this.tableName, Item: { ...event(eventId), outcome, [TABLE_KEYS.ttl]: this.expiry() }, ConditionExpression: "attribute_not_exists(pk)" }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-  }
-
-  async saveWriteBack(conversationId: string, state: WriteBackState): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...writeBack(conversationId), ...state } }));
-  }
-
-  async ownerOf(identifierKey: string): Promise<Owner | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: owner(identifierKey), ConsistentRead: true }));
+  async ownerOf(identifierKey: string, options: CallOptions = {}): Promise<Owner | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: ownerKey(identifierKey), ConsistentRead: true }), this.within(options, "reading an identifier's owner"));
     return Item ? { profileId: Item.profileId as string, tier: Item.tier as Tier | undefined, confidence: Item.confidence as number | undefined } : undefined;
   }
 
-  async erase(contents: ProfileContents | undefined, suppress: readonly string[]): Promise<void> {
-    if (contents) {
-      for (const key of contents.identifierKeys) {
-        try {
-          await this.db.send(
-            new DeleteCommand({ TableName: this.tableName, Key: owner(key), ConditionExpression: "profileId = :p", ExpressionAttributeValues: { ":p": contents.profileId } }),
-          );
-        } catch (error) {
-          // The key now belongs to someone else (a device or IP seen again): not this profile's to delete.
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        }
-      }
-      await this.batchWrite([
-        { DeleteRequest: { Key: profile(contents.profileId) } },
-        ...contents.identifierKeys.map((key) => ({ DeleteRequest: { Key: reverse(contents.profileId, key) } })),
-        ...contents.conversations.map((c) => ({ DeleteRequest: { Key: link(contents.profileId, c.conversationId) } })),
-      ]);
-    }
-    await this.batchWrite(suppress.map((key) => ({ PutRequest: { Item: { ...suppression(key), suppressedAt: this.now().toISOString() } } })));
+  async suppressUnowned(identifierKey: string, options: CallOptions = {}): Promise<void> {
+    await this.transact(
+      [
+        this.put({ ...suppressionKey(identifierKey), suppressedAt: this.now().toISOString() }),
+        { ConditionCheck: { TableName: this.tableName, Key: ownerKey(identifierKey), ConditionExpression: "attribute_not_exists(pk)" } },
+      ],
+      options,
+    );
   }
 
-  /** Live profiles (the local runner's summary): every profile owns at least one conversation. */
-  async countProfiles(): Promise<number> {
-    const profiles = new Set<string>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: "begins_with(pk, :conv) AND sk = :owner",
-          ExpressionAttributeValues: { ":conv": "ID#conv#", ":owner": "OWNER" },
-          ProjectionExpression: "profileId",
-          ExclusiveStartKey: start,
-        }),
+  async eraseProfile(contents: ProfileContents, requestedKey: string | undefined, options: CallOptions = {}): Promise<void> {
+    const p = contents.profileId;
+    const suppressedAt = this.now().toISOString();
+    const keyActions = (key: string): TransactItem[] => [
+      ...(PERSONAL_TYPES.includes(typeOfKey(key)) ? [this.put({ ...suppressionKey(key), suppressedAt })] : []),
+      { Delete: { TableName: this.tableName, Key: ownerKey(key), ConditionExpression: "profileId = :p", ExpressionAttributeValues: { ":p": p } } },
+      { Delete: { TableName: this.tableName, Key: indexKey(p, key) } },
+    ];
+    // The asked-for identifier goes last, with the profile item: a rerun of a cut-off erasure finds the profile through it.
+    const groups = [...contents.identifierKeys].sort((a, b) => Number(a === requestedKey) - Number(b === requestedKey)).map(keyActions);
+    if (requestedKey !== undefined && !contents.identifierKeys.includes(requestedKey)) groups.push([this.put({ ...suppressionKey(requestedKey), suppressedAt })]);
+    const size = groups.reduce((n, g) => n + g.length, 0);
+
+    if (contents.state === "live" && size + 1 <= this.maxTransactionItems) {
+      await this.transact([...groups.flat(), this.deleteProfile(p, { read: contents.version })], options);
+      return;
+    }
+    if (contents.state === "live") {
+      // Too large for one transaction: freeze the profile first (no resolver writes to it from now on).
+      await this.transact(
+        [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: profileKey(p),
+              UpdateExpression: "SET erasing = :yes, version = :next",
+              ConditionExpression: `version = :read AND ${LIVE_PROFILE}`,
+              ExpressionAttributeValues: { ":yes": true, ":next": contents.version + 1, ":read": contents.version },
+            },
+          },
+        ],
+        options,
       );
-      for (const item of page.Items ?? []) profiles.add(item.profileId as string);
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return profiles.size;
+    }
+    const erasing: TransactItem = { ConditionCheck: { TableName: this.tableName, Key: profileKey(p), ConditionExpression: "attribute_exists(erasing)" } };
+    let chunk: TransactItem[] = [];
+    for (const group of groups) {
+      if (chunk.length + group.length + 1 > this.maxTransactionItems) {
+        await this.transact([...chunk, erasing], options);
+        chunk = [];
+      }
+      chunk.push(...group);
+    }
+    await this.transact([...chunk, this.deleteProfile(p, { erasing: true })], options);
+  }
+
+  private deleteProfile(profileId: string, expect: { read: number } | { erasing: true }): TransactItem {
+    return "read" in expect
+      ? {
+          Delete: {
+            TableName: this.tableName,
+            Key: profileKey(profileId),
+            ConditionExpression: `version = :read AND ${LIVE_PROFILE}`,
+            ExpressionAttributeValues: { ":read": expect.read },
+            ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+          },
+        }
+      : { Delete: { TableName: this.tableName, Key: profileKey(profileId), ConditionExpression: "attribute_exists(erasing)" } };
+  }
+
+  /** Moves one identifier from `from` to `to`: its owner item (on condition `from` still owns it) and its index entry. */
+  private move(key: string, from: string, to: string, conversation?: { resolution?: { tier: Tier; confidence: number }; entry: Partial<IndexEntry> }): TransactItem[] {
+    const { resolution, entry } = conversation ?? {};
+    return [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: ownerKey(key),
+          UpdateExpression: resolution ? "SET profileId = :to, tier = :tier, confidence = :confidence" : "SET profileId = :to",
+          ConditionExpression: "profileId = :from",
+          ExpressionAttributeValues: { ":to": to, ":from": from, ...(resolution ? { ":tier": resolution.tier, ":confidence": resolution.confidence } : {}) },
+        },
+      },
+      { Delete: { TableName: this.tableName, Key: indexKey(from, key) } },
+      this.put({ ...indexKey(to, key), ...(entry?.conversationId ? { conversationId: entry.conversationId, participantId: entry.participantId } : {}) }),
+    ];
+  }
+
+  /** The profile is live and its identifiers change. */
+  private raiseVersion(profileId: string): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: profileKey(profileId),
+        UpdateExpression: "ADD version :one",
+        ConditionExpression: LIVE_PROFILE,
+        ExpressionAttributeValues: { ":one": 1 },
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+      },
+    };
+  }
+
+  /** The profile is live, still as read (`version`), and its identifiers change. */
+  private bumpReadVersion(profileId: string, version: number): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: profileKey(profileId),
+        UpdateExpression: "SET version = :next",
+        ConditionExpression: `version = :read AND ${LIVE_PROFILE}`,
+        ExpressionAttributeValues: { ":next": version + 1, ":read": version },
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+      },
+    };
+  }
+
+  private put(item: Item, condition?: string): TransactItem {
+    return { Put: { TableName: this.tableName, Item: item, ...(condition ? { ConditionExpression: condition } : {}) } };
+  }
+
+  /** One TransactWriteItems; a failed condition or a conflicting transaction is a ConflictError. */
+  private async transact(items: TransactItem[], options: CallOptions): Promise<void> {
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }), this.within(options, "committing an identity change"));
+    } catch (error) {
+      const reasons = (error as { name?: string; CancellationReasons?: Array<{ Code?: string; Item?: Record<string, { S?: string; BOOL?: boolean }> }> }).CancellationReasons;
+      if ((error as Error).name !== "TransactionCanceledException" || !reasons?.some((r) => r.Code === "ConditionalCheckFailed" || r.Code === "TransactionConflict")) throw error;
+      const erasing = reasons.flatMap((r) => (r.Item?.erasing?.BOOL && r.Item.pk?.S?.startsWith("PROFILE#") ? [r.Item.pk.S.slice("PROFILE#".length)] : []));
+      throw new ConflictError(`the graph changed concurrently (${reasons.map((r) => r.Code).join(", ")})`, erasing);
+    }
+  }
+
+  private async batchGet(keys: Key[], options: CallOptions): Promise<Item[]> {
+    const items: Item[] = [];
+    await Promise.all(
+      Array.from({ length: Math.ceil(keys.length / MAX_BATCH_GET_KEYS) }, async (_, chunk) => {
+        let pending: Array<Record<string, unknown>> = keys.slice(chunk * MAX_BATCH_GET_KEYS, (chunk + 1) * MAX_BATCH_GET_KEYS);
+        for (let attempt = 1; pending.length > 0; attempt++) {
+          if (attempt > UNPROCESSED_ATTEMPTS) throw new StorageBusyError(`DynamoDB left ${pending.length} keys unprocessed ${UNPROCESSED_ATTEMPTS} times`);
+          if (attempt > 1) await this.pause(attempt, options);
+          const response = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }), this.within(options, "reading an identity event's graph"));
+          items.push(...(response.Responses?.[this.tableName] ?? []));
+          pending = (response.UnprocessedKeys?.[this.tableName]?.Keys as Array<Record<string, unknown>> | undefined) ?? [];
+        }
+      }),
+    );
+    return items;
+  }
+
+  /** Jittered backoff before retrying unprocessed keys, within the deadline. */
+  private async pause(attempt: number, options: CallOptions): Promise<void> {
+    const delayMs = Math.floor(Math.random() * Math.min(1000, 50 * 2 ** attempt));
+    assertTimeLeft(options.deadline, "retrying unprocessed DynamoDB keys", delayMs + 1);
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
+
+  /** Request options for one call: it starts only with time left and is abandoned when the deadline passes. */
+  private within(options: CallOptions, what: string): { abortSignal: AbortSignal } {
+    assertTimeLeft(options.deadline, what);
+    return { abortSignal: abortSignalWithin(options.deadline, this.requestTimeoutMs) };
   }
 
   private expiry(): number {
     return Math.floor(this.now().getTime() / 1000) + EVENT_RETENTION_SECONDS;
-  }
-
-  /** BatchWriteItem in chunks of 25, retrying unprocessed items; returns the requests made. */
-  private async batchWrite(requests: Array<Record<string, unknown>>): Promise<number> {
-    // One batch may not touch an item twice; the last write of an item wins, as it would in sequence.
-    const byItem = new Map<string, Record<string, unknown>>();
-    for (const request of requests) {
-      const key = ((request.PutRequest as { Item?: Item } | undefined)?.Item ?? (request.DeleteRequest as { Key: Item }).Key) as Item;
-      byItem.delete(`${String(key.pk)}|${String(key.sk)}`);
-      byItem.set(`${String(key.pk)}|${String(key.sk)}`, request);
-    }
-    const unique = [...byItem.values()];
-    let made = 0;
-    for (let i = 0; i < unique.length; i += 25) {
-      let pending = unique.slice(i, i + 25);
-      while (pending.length > 0) {
-        made++;
-        const response = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
-        pending = (response.UnprocessedItems?.[this.tableName] as Array<Record<string, unknown>> | undefined) ?? [];
-      }
-    }
-    return made;
   }
 }

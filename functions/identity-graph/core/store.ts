@@ -1,4 +1,5 @@
-/** What the resolver needs from storage, in as few round trips as the design allows. */
+/** What the resolver and the erasure need from storage (the table layout and its invariants: ./table.ts). */
+import type { Deadline } from "../../shared/deadline";
 
 export type Tier = "deterministic" | "probabilistic" | "anonymous";
 export type Action = "created" | "matched" | "merged" | "duplicate" | "suppressed" | "ignored" | "invalid";
@@ -22,8 +23,14 @@ export interface WriteBackState {
   readonly attributes: Readonly<Record<string, string>>;
 }
 
+export interface CallOptions {
+  /** Every request is abandoned (and fails as retriable) when the deadline passes. */
+  readonly deadline?: Deadline;
+}
+
+/** Everything one event needs, read in one round trip. */
 export interface Lookup {
-  /** Set when this EventBridge event id was already processed: what it resolved to. */
+  /** Set when this EventBridge event id already changed the graph: what it resolved to. */
   readonly processed?: EventOutcome;
   /** Identifier keys on the suppression list (erased customers). */
   readonly suppressed: ReadonlySet<string>;
@@ -33,61 +40,97 @@ export interface Lookup {
   readonly writeBack?: WriteBackState;
 }
 
+export interface IndexEntry {
+  readonly key: string;
+  /** On conversation keys. */
+  readonly conversationId?: string;
+  readonly participantId?: string;
+}
+
 export interface ProfileContents {
   readonly profileId: string;
+  readonly state: "live" | "merged" | "erasing";
+  readonly mergedInto?: string;
+  /** Deterministic when the profile holds a person's deterministic identifier, else as created. */
   readonly tier: Tier;
   readonly createdAt: string;
+  /** Raised by every change of the profile's identifiers; merges and erasures condition on it. */
+  readonly version: number;
+  readonly entries: readonly IndexEntry[];
   readonly identifierKeys: readonly string[];
   readonly conversations: ReadonlyArray<{ conversationId: string; participantId?: string }>;
 }
 
-export interface Commit {
+/** The event's conversation and how its customer was resolved (kept on the conversation's owner item). */
+export interface ConversationResolution {
+  readonly key: string;
+  readonly conversationId: string;
+  readonly participantId?: string;
+  readonly tier: Tier;
+  readonly confidence: number;
+  /** The profile already owns the conversation but its resolution changed. */
+  readonly refresh: boolean;
+  /** The conversation's resolution as read, when the profile owned it: still so at commit. */
+  readonly read?: { readonly tier?: Tier; readonly confidence?: number };
+}
+
+/** One event's change of the graph, committed atomically (conditions: ./table.ts). */
+export interface GraphChange {
   readonly eventId: string;
   readonly outcome: EventOutcome;
+  /** The profile the event resolves to. */
   readonly profileId: string;
   /** Present when the event creates the profile. */
-  readonly newProfile?: { tier: Tier; createdAt: string };
-  /**
-   * Deterministic keys to take for the profile, each with one conditional write that succeeds only
-   * if the key is still unowned (or already the profile's). A lost race is a ConflictError: the
-   * event is resolved again and finds the other owner (a match, or a merge).
-   */
-  readonly claim: readonly string[];
-  /** Keys of the event the profile already owns; their index entries are rewritten (healing an interrupted commit). */
-  readonly keep: readonly string[];
-  /** Probabilistic keys (device fingerprint, IP): the latest profile seen with them. */
-  readonly observe: readonly string[];
-  /** Profiles folded into `profileId`, with everything they hold. */
+  readonly newProfile?: { readonly tier: Tier; readonly createdAt: string };
+  /** Keys read as unowned: the profile takes them, on condition that they still are. */
+  readonly claims: readonly string[];
+  /** Device fingerprint and IP keys another profile owns: they move to the profile (the latest seen with them). */
+  readonly observe: ReadonlyArray<{ readonly key: string; readonly from: string }>;
+  /** Keys whose owner the resolution relied on (a probabilistic match): still so at commit. */
+  readonly relied: ReadonlyArray<{ readonly key: string; readonly profileId: string }>;
+  /** Profiles folded into the profile, with everything they held when read. */
   readonly merge: readonly ProfileContents[];
   /**
-   * The event's conversation; its owner entry carries how that conversation's customer was resolved.
-   * `refresh`: the profile already owns it, but the resolution changed.
+   * The event's keys the folded profiles own: the evidence for the merge. A merge too large for one
+   * transaction moves them last, so that until it completes the event (redelivered) still names both.
    */
-  readonly conversation: { conversationId: string; key: string; participantId?: string; tier: Tier; confidence: number; refresh: boolean };
+  readonly evidence: readonly string[];
+  readonly conversation: ConversationResolution;
+  /** Personal keys the change gives an owner: still not suppressed at commit. */
+  readonly unsuppressed: readonly string[];
 }
 
-/** A concurrent writer changed what this commit was based on: resolve again. */
+/** A concurrent writer changed what a resolution or erasure was based on: read again and retry. */
 export class ConflictError extends Error {
   override readonly name = "ConflictError";
+  readonly transient = true;
+  constructor(
+    message: string,
+    /** Profiles found being erased: finish their erasure before retrying. */
+    readonly erasingProfiles: readonly string[] = [],
+  ) {
+    super(message);
+  }
 }
 
-/**
- * Storage of the identity graph. Implementations use single-item conditional writes (DynamoDB, and
- * dynalite locally, which has no transactions), ordered so a crash part-way leaves nothing a
- * redelivery of the event cannot finish: ownership is claimed first, the event marker written last.
- */
 export interface IdentityStore {
-  /** One read: the event marker, every identifier's owner and suppression entry, and the conversation's write-back state. */
-  lookup(eventId: string, identifierKeys: readonly string[], conversationId: string): Promise<Lookup>;
-  /** Everything a profile holds (for merges and erasure). */
-  profileContents(profileId: string): Promise<ProfileContents | undefined>;
-  /** Records the event's effect on the graph, then the event. Returns the requests it made. */
-  commit(commit: Commit): Promise<number>;
-  /** Records the event only (suppressed or ignored events), so a redelivery is a duplicate. */
-  markProcessed(eventId: string, outcome: EventOutcome): Promise<void>;
-  saveWriteBack(conversationId: string, state: WriteBackState): Promise<void>;
+  /** One read: the event marker, each identifier's owner and suppression entry, the conversation's write-back state. */
+  lookup(eventId: string, conversationId: string, identifierKeys: readonly string[], personalKeys: readonly string[], options?: CallOptions): Promise<Lookup>;
+  /** The named profiles, read in one round trip (absent: no profile item). */
+  profiles(profileIds: readonly string[], options?: CallOptions): Promise<ReadonlyMap<string, ProfileContents>>;
+  /** Commits one event's change; returns the transactions made (more than one only for very large merges). ConflictError when a condition fails. */
+  commit(change: GraphChange, options?: CallOptions): Promise<number>;
+  /** Records an event that changes nothing (so that its redelivery is recognized); ConflictError when already recorded or its profile is no longer live. */
+  recordOutcome(eventId: string, outcome: EventOutcome, options?: CallOptions): Promise<void>;
+  /** Remembers what was written back to conversations, so the same attributes are not written again. */
+  saveWriteBacks(entries: ReadonlyArray<{ conversationId: string; state: WriteBackState }>, options?: CallOptions): Promise<void>;
   /** The owner of one identifier key. */
-  ownerOf(identifierKey: string): Promise<Owner | undefined>;
-  /** Deletes a profile with its identifiers and links, and suppresses the given keys. */
-  erase(contents: ProfileContents | undefined, suppress: readonly string[]): Promise<void>;
+  ownerOf(identifierKey: string, options?: CallOptions): Promise<Owner | undefined>;
+  /** Suppresses a key no profile owns (ConflictError if one does by now). */
+  suppressUnowned(identifierKey: string, options?: CallOptions): Promise<void>;
+  /**
+   * Erases a profile as read: suppresses its personal keys (and `requestedKey`), deletes its identifiers
+   * and its profile item. Resumes an erasure that was cut off. ConflictError when the profile changed.
+   */
+  eraseProfile(contents: ProfileContents, requestedKey: string | undefined, options?: CallOptions): Promise<void>;
 }

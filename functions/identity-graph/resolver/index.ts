@@ -1,4 +1,5 @@
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { abortSignalWithin } from "../../shared/deadline";
 import { genesysClientFromEnvironment } from "../../shared/genesys/runtime";
 import { resolveEvent } from "../core/resolve";
 import { parseLambdaEnvironment } from "../../shared/env";
@@ -14,10 +15,10 @@ const sqs = new SQSClient({});
 const genesys = genesysClientFromEnvironment(env, { requestsPerMinute: env.WRITE_BACK_REQUESTS_PER_MINUTE });
 
 export const handler = makeHandler({
-  resolve: async (event) => resolveEvent(event, { store: runtime.store, hasher: await runtime.hasher(), settings: runtime.settings }),
-  writeBack: (conversationId, state) => genesys.patchParticipantAttributes(conversationId, state.participantId, { ...state.attributes }),
-  saveWriteBack: (conversationId, state) => runtime.store.saveWriteBack(conversationId, state),
-  deadLetter: async (record, reason) => {
+  resolve: async (event, { deadline }) => resolveEvent(event, { store: runtime.store, hasher: await runtime.hasher(deadline), settings: runtime.settings }, { deadline }),
+  writeBack: (conversationId, state, { deadline }) => genesys.patchParticipantAttributes(conversationId, state.participantId, { ...state.attributes }, { deadline }),
+  saveWriteBacks: (entries, { deadline }) => runtime.store.saveWriteBacks(entries, { deadline }),
+  deadLetter: async (record, reason, { deadline }) => {
     await sqs.send(
       new SendMessageCommand({
         QueueUrl: env.DEAD_LETTER_QUEUE_URL,
@@ -27,6 +28,8 @@ export const handler = makeHandler({
           sourceMessageId: { DataType: "String", StringValue: record.messageId },
         },
       }),
+      // Out of time: the send is abandoned and the record returned to SQS, which delivers it again.
+      { abortSignal: abortSignalWithin(deadline, 5_000) },
     );
   },
   logger,
