@@ -7,7 +7,6 @@ import { FALLBACK_INTENT, INTENT_ATTRIBUTE, intentQueueNameOf } from "../../func
 import { STEP_TIMEOUT_SECONDS } from "../../functions/attachment-routing/core/step-timeouts";
 import { deadlineIn } from "../../functions/shared/deadline";
 import { GenesysConversationEndedError, GenesysRateLimitError } from "../../functions/shared/genesys/errors";
-import { onlyResource, shipped } from "../support/synth";
 import { awsError, lambdaContext } from "./harness";
 
 describe("participant data shared with the inbound flow", () => {
@@ -18,11 +17,6 @@ describe("participant data shared with the inbound flow", () => {
     expect(intentQueueNameOf({ [INTENT_ATTRIBUTE]: "q".repeat(121) })).toBe("");
     expect(intentQueueNameOf({})).toBe("");
     expect(intentQueueNameOf(undefined)).toBe("");
-  });
-
-  it("agrees with the flow the stack deploys (until the flow takes these names from here)", () => {
-    const flow = onlyResource(shipped("dev"), "genesyscloud_flow");
-    expect((flow.substitutions as Record<string, string>).fallback_intent).toBe(FALLBACK_INTENT);
   });
 });
 

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DocumentsBucket } from "../../constructs/attachment-routing/documents";
@@ -9,6 +11,7 @@ import { Environment } from "../../config/environment";
 import { loadEnvironments } from "../../config/load";
 import { ACD_START_TOPIC, PIPELINE_STATUS_CHANGE } from "../../functions/attachment-routing/core/events";
 import { DOCUMENTS_PREFIX } from "../../functions/attachment-routing/core/document-keys";
+import { FALLBACK_INTENT, INTENT_ATTRIBUTE } from "../../functions/attachment-routing/core/participant-data";
 import { STEP_TIMEOUT_SECONDS } from "../../functions/attachment-routing/core/step-timeouts";
 import { TOKEN_TABLE_KEYS } from "../../functions/attachment-routing/core/token-table";
 import { Block, onlyResource, resourcesOf, shipped, synthesize, Synthesized, variant } from "../support/synth";
@@ -37,6 +40,12 @@ describe("attachment routing stack", () => {
     expect((flow.substitutions as Record<string, string>).hold_for_attachments).toBe("true");
     expect((flow.substitutions as Record<string, string>).triage_queue_name).toMatch(/^\$\{genesyscloud_routing_queue\.attachment-queues_queue-documenttriage_[^.]+\.name\}$/);
     expect(flow.update_trigger_hash).toContain("attachment-queues_queue-documenttriage");
+  });
+
+  it("agrees with the flow on the participant data the load step reads (until the flow takes the names from the core)", () => {
+    const flow = onlyResource(stack, "genesyscloud_flow");
+    expect((flow.substitutions as Record<string, string>).fallback_intent).toBe(FALLBACK_INTENT);
+    expect(readFileSync(join(__dirname, "..", "..", "flows", "inbound-email.yaml"), "utf8")).toMatch(new RegExp(`lit: ${INTENT_ATTRIBUTE}\\n`));
   });
 
   it("streams acd.start with the identity topics through the one EventBridge integration", () => {
