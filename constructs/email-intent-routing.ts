@@ -3,6 +3,7 @@ import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { emailDomainOf, EnvironmentSettings } from "../config/environment";
 import { CLASSIFY_EMAIL } from "../functions/email-routing/classify-email/environment";
+import { FALLBACK_INTENT, INTENT_ATTRIBUTE } from "../functions/attachment-routing/core/participant-data";
 import { dataActionContract } from "../functions/email-routing/core/contract";
 import { ClassifierRestApi } from "./aws/classifier-rest-api";
 import { ComprehendClassifier } from "./aws/comprehend-classifier";
@@ -119,7 +120,8 @@ export class EmailIntentRouting extends Construct {
         data_action_category: this.dataAction.category,
         data_action_name: this.dataAction.action.name,
         fallback_queue_name: fallbackQueue.name,
-        fallback_intent: "fallback",
+        intent_attribute: INTENT_ATTRIBUTE,
+        fallback_intent: FALLBACK_INTENT,
         send_acknowledgement: String(settings.acknowledgement.enabled),
         acknowledgement_message: JSON.stringify(settings.acknowledgement.message),
         hold_for_attachments: String(props.holdQueue !== undefined),

@@ -119,6 +119,7 @@ export class EnvironmentStack extends TerraformStack {
         genesysRegion: environment.genesys.region,
         queues: attachmentQueues,
         protectData: environment.protectData,
+        executionLogLevel: environment.observability.executionLogLevel,
         intentQueueIds: Object.fromEntries([...email.queues.byName].map(([name, queue]) => [name, queue.id])),
         fallbackQueueId: email.queues.get(environment.emailRouting.fallbackQueue).id,
         fromAddress: email.inboundAddress,

@@ -1,7 +1,7 @@
 import { Environment } from "../../config/environment";
 import { IDENTITY_TOPIC_NAMES } from "../../functions/identity-graph/core/events";
 import { GENESYS_API_OPERATION_NAMES, GenesysApiOperationName, GenesysPermission, permissionsFor } from "../../functions/shared/genesys/permissions";
-import { ACD_START_TOPIC } from "../attachment-routing";
+import { ACD_START_TOPIC } from "../../functions/attachment-routing/core/events";
 import { Naming } from "../naming";
 
 /**

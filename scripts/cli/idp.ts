@@ -1,8 +1,8 @@
 /**
  * Runs the attachment document core on local files, as the document-routing workflow does, with
  * local stand-ins for its AWS parts: text from the PDF text layer, else local OCR (Tesseract, see
- * local-ocr.ts) instead of Textract; classification by the embedded model trained from
- * corpus/document-types.csv.
+ * scripts/local/ocr.ts) instead of Textract; classification with classifyDocumentText, the same
+ * function attachment-classify runs, by the embedded model trained from corpus/document-types.csv.
  *
  *   npm run idp -- <file...> [--max-bytes N] [--max-pages N] [--classification-pages N]
  *
@@ -36,7 +36,7 @@ export async function processFile(file: string, limits: Partial<DocumentLimits>,
     return { file, status: analysis.status, documentType: null, confidence: null, pagesAnalyzed, truncated };
   }
   const text = analysis.text ?? (await ocrDocument(analysis, ocr));
-  const { documentType, confidence } = classifyDocumentText(text, classifier);
+  const { documentType, confidence } = await classifyDocumentText(text, classifier);
   if (documentType === null) console.error(`idp: ${file}: no text found${analysis.needsOcr ? " by OCR" : ""}`);
   return { file, status: "classified", documentType, confidence: documentType === null ? null : confidence, pagesAnalyzed, truncated };
 }

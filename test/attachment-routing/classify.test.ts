@@ -8,7 +8,8 @@ import { makeHandler } from "../../functions/attachment-routing/classify/handler
 import { makeHandler as makeLoadHandler } from "../../functions/attachment-routing/load/handler";
 import { DocumentRef, LoadedEmail } from "../../functions/attachment-routing/core/contracts";
 import { DocumentRoutingPolicy } from "../../functions/attachment-routing/core/decide";
-import { documentKeys, s3DocumentStore } from "../../functions/attachment-routing/core/storage";
+import { documentKeys } from "../../functions/attachment-routing/core/document-keys";
+import { s3DocumentStore } from "../../functions/attachment-routing/core/storage";
 import { SoftmaxModel } from "../../functions/shared/classifier/model";
 import { generateSampleDocuments, loadPdfjsWorkerForJest, SAMPLE_TEXTS } from "../support/documents";
 import { startGenesysFake } from "../support/genesys-fake";
@@ -38,7 +39,7 @@ function doc(attachmentId: string, overrides: Partial<DocumentRef> = {}): Docume
 const scanned = (attachmentId: string) => doc(attachmentId, { textKey: undefined, needsOcr: true });
 
 function email(documents: DocumentRef[], intentQueueName = "Billing"): LoadedEmail {
-  return { conversationId: CONVERSATION_ID, customerParticipantId: "p-customer", acdParticipantId: "p-acd", customerAddress: CUSTOMER_ADDRESS, intentQueueName, documents };
+  return { conversationId: CONVERSATION_ID, customerParticipantId: "p-customer", acdParticipantId: "p-acd", customerAddress: CUSTOMER_ADDRESS, intentQueueName, documents, documentsOmitted: 0 };
 }
 
 describe("attachment-classify with the embedded document model", () => {

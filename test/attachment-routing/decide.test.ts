@@ -1,5 +1,5 @@
 import { DocumentRef, LoadedEmail } from "../../functions/attachment-routing/core/contracts";
-import { decideRoute, DocumentRoutingPolicy, timeoutRoute } from "../../functions/attachment-routing/core/decide";
+import { decideRoute, DocumentRoutingPolicy, fallbackDecision, ocrTimeoutDecision, targetQueueId } from "../../functions/attachment-routing/core/decide";
 
 const POLICY: DocumentRoutingPolicy = { documentQueues: { Invoice: "Invoices", ClaimForm: "Claims", Complaint: "Complaints" }, confidenceThreshold: 0.6 };
 const doc = (attachmentId: string, status: DocumentRef["status"] = "readable"): DocumentRef => ({
@@ -18,6 +18,7 @@ const email = (documents: DocumentRef[], intentQueueName = "IRA"): LoadedEmail =
   customerAddress: "ann@example.com",
   intentQueueName,
   documents,
+  documentsOmitted: 0,
 });
 
 describe("one routing decision for an email's attachments", () => {
@@ -68,7 +69,20 @@ describe("one routing decision for an email's attachments", () => {
     expect(decideRoute(email(documents, ""), [], POLICY)).toMatchObject({ processingStatus: "MANUAL_REVIEW", targetQueueName: "", requestResend: false });
   });
 
-  it("routes to the text intent (or the fallback) with MANUAL_REVIEW_REQUIRED when time runs out", () => {
-    expect(timeoutRoute(email([doc("a")], ""))).toEqual({ processingStatus: "MANUAL_REVIEW_REQUIRED", documentType: "", documentConfidence: 0, targetQueueName: "", requestResend: false });
+  it("routes to the text intent (or the fallback) with MANUAL_REVIEW_REQUIRED when OCR runs out of time", () => {
+    expect(ocrTimeoutDecision(email([doc("a")], ""))).toEqual({ processingStatus: "MANUAL_REVIEW_REQUIRED", documentType: "", documentConfidence: 0, targetQueueName: "", requestResend: false });
+  });
+
+  it("routes an email the pipeline could not route to its text intent's queue, saying why", () => {
+    expect(fallbackDecision("IRA", "CLASSIFY_FAILED")).toEqual({ processingStatus: "CLASSIFY_FAILED", documentType: "", documentConfidence: 0, targetQueueName: "IRA", requestResend: false });
+    expect(fallbackDecision("", "PIPELINE_TIMED_OUT")).toMatchObject({ processingStatus: "PIPELINE_TIMED_OUT", targetQueueName: "" });
+  });
+
+  it("maps a decided queue name to its id, and anything unknown or empty to the fallback queue", () => {
+    const ids = { IRA: "q-ira", constructor: "q-proto-safe" };
+    expect(targetQueueId("IRA", ids, "q-fallback")).toEqual({ queueId: "q-ira", known: true });
+    expect(targetQueueId("", ids, "q-fallback")).toEqual({ queueId: "q-fallback", known: false });
+    expect(targetQueueId("Mortgages", ids, "q-fallback")).toEqual({ queueId: "q-fallback", known: false });
+    expect(targetQueueId("toString", ids, "q-fallback")).toEqual({ queueId: "q-fallback", known: false });
   });
 });

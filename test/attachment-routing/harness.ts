@@ -1,8 +1,10 @@
 import { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
-import { dynamoTaskTokenStore, TaskTokenStore, TOKEN_TABLE_KEYS } from "../../functions/attachment-routing/core/token-store";
-import { GenesysClient } from "../../functions/shared/genesys/client";
+import { DeadLetters, RejectedEvent } from "../../functions/attachment-routing/core/dead-letters";
+import { dynamoTaskTokenStore, TaskTokenStore } from "../../functions/attachment-routing/core/token-store";
+import { TOKEN_TABLE_KEYS } from "../../functions/attachment-routing/core/token-table";
+import { GenesysClient, GenesysClientOptions } from "../../functions/shared/genesys/client";
 import { GenesysFake } from "../support/genesys-fake";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -22,7 +24,7 @@ export const allLogs = (logger: ReturnType<typeof recorders>["logger"]) =>
   JSON.stringify([logger.info.mock.calls, logger.warn.mock.calls, logger.error.mock.calls]);
 
 /** A Genesys client pointed at the fake, with an instant sleep that records its delays. */
-export function genesysClientFor(fake: GenesysFake, options: { maxRetries?: number } = {}) {
+export function genesysClientFor(fake: GenesysFake, options: Partial<GenesysClientOptions> = {}) {
   const sleeps: number[] = [];
   const client = new GenesysClient({
     apiBaseUrl: fake.apiBaseUrl,
@@ -71,3 +73,17 @@ export async function startTokenTable(tableName = "ocr-task-tokens"): Promise<Lo
 export function awsError(name: string, message = name): Error {
   return Object.assign(new Error(message), { name, $fault: "client", $metadata: {} });
 }
+
+/** A dead-letter queue that records what it is sent (the SQS adapter is tested on its own). */
+export function recordingDeadLetters() {
+  const sent: RejectedEvent[] = [];
+  const deadLetters: DeadLetters = {
+    send: async (rejected) => {
+      sent.push(rejected);
+    },
+  };
+  return { deadLetters, sent };
+}
+
+/** A Lambda context with `ms` milliseconds left. */
+export const lambdaContext = (ms: number) => ({ getRemainingTimeInMillis: () => ms });

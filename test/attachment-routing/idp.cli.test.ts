@@ -4,8 +4,12 @@ import { join } from "node:path";
 import { generateSampleDocuments, SampleDocuments } from "../support/documents";
 
 const ROOT = join(__dirname, "..", "..");
+/** The runner starts tsx, trains the model and starts Tesseract: on a loaded 2-core machine that can take a minute. */
+const RUN_TIMEOUT_MS = 110_000;
 const runIdp = (args: string[]) =>
-  spawnSync(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "scripts", "cli", "idp.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 45_000 });
+  spawnSync(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "scripts", "cli", "idp.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: RUN_TIMEOUT_MS });
+
+jest.setTimeout(RUN_TIMEOUT_MS + 10_000);
 
 interface Line {
   file: string;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PDFDocument } from "pdf-lib";
 import { makeHandler } from "../../functions/attachment-routing/load/handler";
-import { DocumentRef, LoadedEmail } from "../../functions/attachment-routing/core/contracts";
+import { DocumentRef, LoadedEmail, MAX_DOCUMENTS_PER_EMAIL, STATE_PAYLOAD_LIMIT_BYTES } from "../../functions/attachment-routing/core/contracts";
 import { s3DocumentStore } from "../../functions/attachment-routing/core/storage";
 import { generateSampleDocuments, loadPdfjsWorkerForJest, SampleDocuments } from "../support/documents";
 import { FakeAttachment, FakeEmailMessage, FakeParticipant, GenesysFake, startGenesysFake } from "../support/genesys-fake";
@@ -55,7 +55,7 @@ describe("attachment-load against the Genesys fake and s3rver, with real documen
     const { logger, metrics } = recorders();
     const { client, sleeps } = genesysClientFor(fake, { maxRetries: 1 });
     const handler = makeHandler({ genesys: client, store: s3DocumentStore(s3.client, BUCKET), limits, logger, metrics });
-    return { handler, logger, sleeps };
+    return { handler, logger, metrics, sleeps };
   }
 
   const file = (attachmentId: string, name: string, path: string, contentType: string, extra: Partial<FakeAttachment> = {}): FakeAttachment => ({
@@ -194,8 +194,48 @@ describe("attachment-load against the Genesys fake and s3rver, with real documen
       customerAddress: CUSTOMER_ADDRESS,
       intentQueueName: "",
       documents: [],
+      documentsOmitted: 0,
     });
     expect(await s3.listKeys(BUCKET)).toEqual([]);
+  });
+
+  it("loads at most MAX_DOCUMENTS_PER_EMAIL attachments and counts the rest, so the state stays far under 256 KB", async () => {
+    // Arrange: a hostile email with many attachments, each with a name far over any file system's limit.
+    const many = Array.from({ length: MAX_DOCUMENTS_PER_EMAIL + 5 }, (_, i) => ({ ...file(`a-${i}`, `${"n".repeat(5_000)}-${i}.pdf`, samples.randomPdf, "application/pdf") }));
+    fake.seedConversation({ id: "c-many", participants: participants(), messages: [message("m-1", "2026-01-05T10:00:00.000Z", CUSTOMER_ADDRESS, many)] });
+    const { handler } = setup();
+
+    // Act
+    const email = await handler({ conversationId: "c-many", triageQueueId: TRIAGE_QUEUE_ID });
+
+    // Assess
+    expect(email.documents).toHaveLength(MAX_DOCUMENTS_PER_EMAIL);
+    expect(email.documentsOmitted).toBe(5);
+    expect(Math.max(...email.documents.map((d) => d.fileName.length))).toBeLessThanOrEqual(255);
+    expect(Buffer.byteLength(JSON.stringify(email))).toBeLessThan(STATE_PAYLOAD_LIMIT_BYTES / 4);
+  });
+
+  it("ends the execution cleanly when the email has already left the triage queue, downloading nothing", async () => {
+    // Arrange
+    const left = participants().map((p) => (p.id === "p-acd" ? { ...p, state: "disconnected" } : p));
+    fake.seedConversation({ id: CONVERSATION_ID, participants: left, messages: [message("m-1", "2026-01-05T10:00:00.000Z", CUSTOMER_ADDRESS, [file("a-png", "c.png", samples.png, "image/png")])] });
+    const { handler, metrics } = setup();
+
+    // Act / Assess
+    await expect(handler({ conversationId: CONVERSATION_ID, triageQueueId: TRIAGE_QUEUE_ID })).rejects.toMatchObject({ name: "EmailLeftTriageError" });
+    expect(fake.apiRequests().map((r) => r.path)).toEqual([`/api/v2/conversations/emails/${CONVERSATION_ID}`]);
+    expect(metrics.addMetric).toHaveBeenCalledWith("EmailsNoLongerInTriage", "Count", 1);
+  });
+
+  it("recognizes an ended conversation (404) at once, without retrying it", async () => {
+    // Arrange: the conversation is not there any more.
+    const { handler, sleeps, metrics } = setup();
+
+    // Act / Assess
+    await expect(handler({ conversationId: "c-ended", triageQueueId: TRIAGE_QUEUE_ID })).rejects.toMatchObject({ name: "GenesysConversationEndedError" });
+    expect(fake.apiRequests()).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+    expect(metrics.addDimension).toHaveBeenCalledWith("Reason", "conversation-ended");
   });
 
   it("marks an attachment over the byte limit unsupported without downloading it", async () => {

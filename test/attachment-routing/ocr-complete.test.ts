@@ -2,9 +2,10 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from "@aws-
 import { Block, GetDocumentTextDetectionCommand, TextractClient } from "@aws-sdk/client-textract";
 import { mockClient } from "aws-sdk-client-mock";
 import { makeHandler } from "../../functions/attachment-routing/ocr-complete/handler";
-import { documentKeys, s3DocumentStore } from "../../functions/attachment-routing/core/storage";
+import { documentKeys } from "../../functions/attachment-routing/core/document-keys";
+import { s3DocumentStore } from "../../functions/attachment-routing/core/storage";
 import { LocalS3, startS3rver } from "../support/s3rver";
-import { allLogs, awsError, CONVERSATION_ID, LocalTokenTable, recorders, startTokenTable } from "./harness";
+import { allLogs, awsError, CONVERSATION_ID, LocalTokenTable, recorders, recordingDeadLetters, startTokenTable } from "./harness";
 
 const BUCKET = "documents";
 const TASK_TOKEN = `AQCEAAAAKgAAAAMAAAAAAAAAA${"t".repeat(600)}`;
@@ -56,15 +57,19 @@ describe("attachment-ocr-complete", () => {
 
   function setup() {
     const { logger, metrics } = recorders();
+    const { deadLetters, sent } = recordingDeadLetters();
+    const sleeps: number[] = [];
     const handler = makeHandler({
       textract: new TextractClient({ region: "us-east-1" }),
       sfn: new SFNClient({ region: "us-east-1" }),
       tokens: table.store,
       store: s3DocumentStore(s3.client, BUCKET),
+      deadLetters,
       logger,
       metrics,
+      retry: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
     });
-    return { handler, logger };
+    return { handler, logger, deadLettered: sent, sleeps };
   }
 
   it("joins LINE text across result pages into ocr.txt, resumes the task with an OcrResult and forgets the token", async () => {
@@ -159,26 +164,85 @@ describe("attachment-ocr-complete", () => {
     expect(logger.warn).toHaveBeenCalledWith(expect.stringMatching(/no task waits/), expect.objectContaining({ jobId: "job-unknown" }));
   });
 
-  it("rethrows Textract throttling so SNS retries, keeping the token for that retry", async () => {
+  it("retries Textract throttling within the invocation, inside the OCR wait, and then resumes the task", async () => {
     // Arrange
-    textract.on(GetDocumentTextDetectionCommand).rejects(awsError("ProvisionedThroughputExceededException"));
+    textract
+      .on(GetDocumentTextDetectionCommand)
+      .rejectsOnce(awsError("ProvisionedThroughputExceededException"))
+      .rejectsOnce(awsError("ThrottlingException"))
+      .resolves({ JobStatus: "SUCCEEDED", Blocks: [line("Invoice No. INV-20931", 1)] });
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    const { handler, sleeps } = setup();
+
+    // Act
+    const result = await handler(completion("job-1", "SUCCEEDED"));
+
+    // Assess
+    expect(result).toEqual({ outcomes: ["succeeded"] });
+    expect(textract.commandCalls(GetDocumentTextDetectionCommand)).toHaveLength(3);
+    expect(sleeps).toEqual([100, 200]);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+  });
+
+  it("waits for a job Textract still reports IN_PROGRESS, within the invocation", async () => {
+    // Arrange
+    textract
+      .on(GetDocumentTextDetectionCommand)
+      .resolvesOnce({ JobStatus: "IN_PROGRESS" })
+      .resolves({ JobStatus: "SUCCEEDED", Blocks: [line("Invoice No. INV-20931", 1)] });
+    sfn.on(SendTaskSuccessCommand).resolves({});
     const { handler } = setup();
 
     // Act / Assess
-    await expect(handler(completion("job-1", "SUCCEEDED"))).rejects.toMatchObject({ name: "ProvisionedThroughputExceededException" });
-    await expect(table.store.get("job-1")).resolves.toMatchObject({ taskToken: TASK_TOKEN });
-    expect(sfn.calls()).toHaveLength(0);
+    await expect(handler(completion("job-1", "SUCCEEDED"))).resolves.toEqual({ outcomes: ["succeeded"] });
   });
 
-  it("ignores messages that are not Textract completions", async () => {
+  it("fails the task at once with OcrResultUnavailable when the result cannot be collected even with retries", async () => {
     // Arrange
+    textract.on(GetDocumentTextDetectionCommand).rejects(awsError("ProvisionedThroughputExceededException"));
+    sfn.on(SendTaskFailureCommand).resolves({});
     const { handler } = setup();
 
     // Act
-    const result = await handler({ Records: [{ Sns: { MessageId: "m", Message: "not json" } }] });
+    const result = await handler(completion("job-1", "SUCCEEDED"));
+
+    // Assess: the execution goes on now (the document counts as unreadable), not after the OCR timeout.
+    expect(result).toEqual({ outcomes: ["result-unavailable"] });
+    expect(textract.commandCalls(GetDocumentTextDetectionCommand)).toHaveLength(4);
+    expect(sfn.commandCalls(SendTaskFailureCommand)[0]!.args[0].input).toMatchObject({ taskToken: TASK_TOKEN, error: "OcrResultUnavailable" });
+    await expect(table.store.get("job-1")).resolves.toBeUndefined();
+  });
+
+  it("fails the invocation (Lambda retries, then the on-failure queue) only when the task cannot be answered at all, keeping the token", async () => {
+    // Arrange
+    textract.on(GetDocumentTextDetectionCommand).resolves({ JobStatus: "SUCCEEDED", Blocks: [line("Invoice", 1)] });
+    sfn.on(SendTaskSuccessCommand).rejects(awsError("ThrottlingException"));
+    const { handler } = setup();
+
+    // Act / Assess
+    await expect(handler(completion("job-1", "SUCCEEDED"))).rejects.toMatchObject({ name: "TransientAwsError" });
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(4);
+    await expect(table.store.get("job-1")).resolves.toMatchObject({ taskToken: TASK_TOKEN });
+  });
+
+  it("dead-letters at once, with the reason, events that are not Textract completions", async () => {
+    // Arrange
+    const { handler, deadLettered } = setup();
+    const notJson = { Records: [{ Sns: { MessageId: "m-1", Message: "not json" } }] };
+    const noJobId = { Records: [{ Sns: { MessageId: "m-2", Message: JSON.stringify({ Status: "SUCCEEDED" }) } }] };
+
+    // Act
+    const results = [await handler(notJson), await handler(noJobId), await handler({ hello: "world" })];
 
     // Assess
-    expect(result).toEqual({ outcomes: ["invalid-message"] });
+    expect(results).toEqual([{ outcomes: ["dead-lettered"] }, { outcomes: ["dead-lettered"] }, { outcomes: ["dead-lettered"] }]);
+    expect(deadLettered.map((d) => [d.entryPoint, d.error.name])).toEqual([
+      ["attachment-routing/ocr-complete", "InvalidOcrCompletionError"],
+      ["attachment-routing/ocr-complete", "InvalidOcrCompletionError"],
+      ["attachment-routing/ocr-complete", "InvalidOcrCompletionError"],
+    ]);
+    expect(deadLettered[0]!.event).toEqual(notJson.Records[0]);
+    expect(deadLettered[2]!.error.message).toContain("Records");
     expect(sfn.calls()).toHaveLength(0);
   });
 });

@@ -3,7 +3,7 @@ import { StartDocumentTextDetectionCommand, TextractClient } from "@aws-sdk/clie
 import { mockClient } from "aws-sdk-client-mock";
 import { makeHandler } from "../../functions/attachment-routing/ocr-start/handler";
 import { DocumentRef, OcrRequest } from "../../functions/attachment-routing/core/contracts";
-import { documentKeys } from "../../functions/attachment-routing/core/storage";
+import { documentKeys } from "../../functions/attachment-routing/core/document-keys";
 import { allLogs, awsError, CONVERSATION_ID, LocalTokenTable, recorders, startTokenTable } from "./harness";
 
 const BUCKET = "gcx-dev-documents-123456789012-us-east-1";
@@ -94,18 +94,27 @@ describe("attachment-ocr-start", () => {
     expect(tokens[2]).not.toBe(tokens[0]);
   });
 
-  it.each(["ThrottlingException", "ProvisionedThroughputExceededException", "LimitExceededException"])(
-    "rethrows Textract's %s under its own name for the state machine's Retry, parking nothing",
+  it.each(["ThrottlingException", "ProvisionedThroughputExceededException", "LimitExceededException", "InternalServerError"])(
+    "throws Textract's %s as TransientAwsError, the name the state machine retries, parking nothing",
     async (name) => {
       // Arrange
       textract.on(StartDocumentTextDetectionCommand).rejects(awsError(name));
       const { handler } = setup();
 
       // Act / Assess
-      await expect(handler(request())).rejects.toMatchObject({ name });
+      await expect(handler(request())).rejects.toMatchObject({ name: "TransientAwsError", message: expect.stringContaining(name) });
       await expect(table.store.get("job-1")).resolves.toBeUndefined();
     },
   );
+
+  it("throws a permanent Textract refusal under its own name, so the state machine does not retry it", async () => {
+    // Arrange
+    textract.on(StartDocumentTextDetectionCommand).rejects(awsError("InvalidS3ObjectException"));
+    const { handler } = setup();
+
+    // Act / Assess
+    await expect(handler(request())).rejects.toMatchObject({ name: "InvalidS3ObjectException" });
+  });
 
   it("refuses input that breaks the contract or has nothing to OCR", async () => {
     // Arrange

@@ -19,6 +19,7 @@ const EMAIL: LoadedEmail = {
   customerAddress: CUSTOMER_ADDRESS,
   intentQueueName: "Billing",
   documents: [{ attachmentId: "a-1", fileName: "invoice.pdf", status: "readable", needsOcr: false, pagesTotal: 1, pagesAnalyzed: 1, truncated: false }],
+  documentsOmitted: 0,
 };
 
 const decision = (overrides: Partial<RoutingDecision> = {}): RoutingDecision => ({
@@ -50,7 +51,7 @@ describe("attachment-route against the Genesys fake", () => {
     const { logger, metrics } = recorders();
     const { client, sleeps } = genesysClientFor(fake, { maxRetries });
     const handler = makeHandler({ genesys: client, queueIds: QUEUE_IDS, fallbackQueueId: FALLBACK_QUEUE_ID, resend: RESEND, logger, metrics });
-    return { handler, logger, sleeps };
+    return { handler, logger, metrics, sleeps };
   }
 
   const writes = () =>
@@ -169,6 +170,28 @@ describe("attachment-route against the Genesys fake", () => {
     // Act / Assess
     await expect(handler({ email: EMAIL, decision: decision() })).rejects.toMatchObject({ name: "GenesysApiError", status: 502 });
     expect(fake.attributesOf(CONVERSATION_ID, "p-customer")).toMatchObject({ processingStatus: "CLASSIFIED" });
+  });
+
+  it("recognizes an ended conversation (404 on the move) at once, without retrying it", async () => {
+    // Arrange
+    fake.script(`POST /api/v2/conversations/${CONVERSATION_ID}/participants/p-acd/replace/queue`, [{ status: 404, body: { message: "Not found", code: "not.found", status: 404 } }]);
+    const { handler, sleeps, metrics } = setup();
+
+    // Act / Assess
+    await expect(handler({ email: EMAIL, decision: decision() })).rejects.toMatchObject({ name: "GenesysConversationEndedError" });
+    expect(sleeps).toEqual([]);
+    expect(fake.apiRequests().filter((r) => r.path.endsWith("/replace/queue"))).toHaveLength(1);
+    expect(metrics.addMetric).toHaveBeenCalledWith("EmailsNoLongerInTriage", "Count", 1);
+  });
+
+  it("throws a refused move (400) under a name the state machine does not retry: the fallback takes over", async () => {
+    // Arrange
+    fake.script(`POST /api/v2/conversations/${CONVERSATION_ID}/participants/p-acd/replace/queue`, [{ status: 400, body: { message: "Bad queue", code: "bad.request", status: 400 } }]);
+    const { handler, sleeps } = setup();
+
+    // Act / Assess
+    await expect(handler({ email: EMAIL, decision: decision() })).rejects.toMatchObject({ name: "GenesysRequestRejectedError", status: 400 });
+    expect(sleeps).toEqual([]);
   });
 
   it("refuses input that breaks the contract", async () => {

@@ -1,7 +1,8 @@
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
-import { ACD_START_TOPIC, executionName, makeHandler } from "../../functions/attachment-routing/start/handler";
-import { awsError, CONVERSATION_ID, recorders, TRIAGE_QUEUE_ID } from "./harness";
+import { ACD_START_TOPIC } from "../../functions/attachment-routing/core/events";
+import { executionName, makeHandler } from "../../functions/attachment-routing/start/handler";
+import { awsError, CONVERSATION_ID, recorders, recordingDeadLetters, TRIAGE_QUEUE_ID } from "./harness";
 
 const STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:gcx-dev-attachment-pipeline";
 
@@ -27,8 +28,9 @@ describe("attachment-start", () => {
 
   function setup() {
     const { logger, metrics } = recorders();
-    const handler = makeHandler({ sfn: new SFNClient({ region: "us-east-1" }), stateMachineArn: STATE_MACHINE_ARN, triageQueueId: TRIAGE_QUEUE_ID, logger, metrics });
-    return { handler, logger, metrics };
+    const { deadLetters, sent } = recordingDeadLetters();
+    const handler = makeHandler({ sfn: new SFNClient({ region: "us-east-1" }), stateMachineArn: STATE_MACHINE_ARN, triageQueueId: TRIAGE_QUEUE_ID, deadLetters, logger, metrics });
+    return { handler, logger, metrics, deadLettered: sent };
   }
 
   it("starts one execution named after the conversation, with the execution input", async () => {
@@ -92,24 +94,48 @@ describe("attachment-start", () => {
     await expect(handler(event)).resolves.toMatchObject({ outcome: "started" });
   });
 
-  it("throws on an invalid envelope, so EventBridge retries and dead-letters it", async () => {
+  it("dead-letters an event that is not a Genesys acd.start event at once, with the reason, starting nothing", async () => {
     // Arrange
-    const { handler } = setup();
+    const { handler, deadLettered, metrics } = setup();
+    const events = [{ id: "e-1", source: "x", "detail-type": ACD_START_TOPIC, detail: {} }, acdStart({ queueId: undefined }), "not an event", acdStart({ conversationId: "c".repeat(129) })];
 
-    // Act / Assess
-    await expect(handler({ id: "e-1", source: "x", "detail-type": ACD_START_TOPIC, detail: {} })).rejects.toMatchObject({ name: "InvalidEventError" });
-    await expect(handler(acdStart({ queueId: undefined }))).rejects.toMatchObject({ name: "InvalidEventError" });
-    await expect(handler("not an event")).rejects.toMatchObject({ name: "InvalidEventError" });
+    // Act
+    const results = [];
+    for (const event of events) results.push(await handler(event));
+
+    // Assess
+    expect(results).toEqual(events.map(() => ({ outcome: "dead-lettered" })));
+    expect(deadLettered.map((d) => [d.entryPoint, d.error.name, d.event])).toEqual(events.map((event) => ["attachment-routing/start", "InvalidEventError", event]));
+    expect(deadLettered[1]!.error.message).toContain("queueId");
+    expect(metrics.addDimension).toHaveBeenLastCalledWith("Outcome", "dead-lettered");
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
-  it("rethrows other Step Functions errors by name, for EventBridge to retry", async () => {
+  it.each(["ThrottlingException", "ServiceUnavailable", "StateMachineDoesNotExist"])(
+    "throws when Step Functions answers %s, so Lambda retries the event and then keeps it in the on-failure queue",
+    async (name) => {
+      // Arrange
+      sfn.on(StartExecutionCommand).rejects(awsError(name));
+      const { handler, deadLettered } = setup();
+
+      // Act / Assess
+      await expect(handler(acdStart({}))).rejects.toMatchObject({ name });
+      expect(deadLettered).toEqual([]);
+    },
+  );
+
+  it("bounds StartExecution by the invocation's remaining time", async () => {
     // Arrange
-    sfn.on(StartExecutionCommand).rejects(awsError("ThrottlingException"));
+    sfn.on(StartExecutionCommand).resolves({ executionArn: "arn:1", startDate: new Date() });
     const { handler } = setup();
 
-    // Act / Assess
-    await expect(handler(acdStart({}))).rejects.toMatchObject({ name: "ThrottlingException" });
+    // Act
+    await handler(acdStart({}), { getRemainingTimeInMillis: () => 5_000 });
+
+    // Assess: the SDK received an abort signal that has not fired yet.
+    const options = (sfn.send.getCall(0).args as unknown[])[1] as { abortSignal?: AbortSignal } | undefined;
+    expect(options?.abortSignal).toBeDefined();
+    expect(options?.abortSignal?.aborted).toBe(false);
   });
 
   it("makes a valid, distinct execution name from any conversation id", () => {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { bundleFunction } from "../../scripts/build/lambda-bundle";
 import { CONVERSATION_ID, TRIAGE_QUEUE_ID } from "./harness";
 
-const STEPS = ["start", "load", "ocr-start", "ocr-complete", "classify", "route"].map((step) => `attachment-routing/${step}`);
+const STEPS = ["start", "load", "ocr-start", "ocr-complete", "classify", "route", "fallback"].map((step) => `attachment-routing/${step}`);
 const ROOT = join(__dirname, "..", "..");
 
 type Handler = (event: unknown) => Promise<unknown>;
@@ -49,10 +49,11 @@ describe("attachment step bundles", () => {
     await expect(handler({ email: {}, ocr: [] })).rejects.toMatchObject({ name: "InvalidStepInputError" });
   });
 
-  it("attachment-start's bundle ignores other queues and rejects invalid envelopes by a stable name", async () => {
+  it("attachment-start's bundle ignores other queues", async () => {
     const handler = loadBundle(bundleFunction("attachment-routing/start"), {
       STATE_MACHINE_ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:pipeline",
       TRIAGE_QUEUE_ID,
+      DEAD_LETTER_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/gcx-dev-triage-arrivals-dlq",
       AWS_REGION: "us-east-1",
     });
     const event = {
@@ -62,10 +63,9 @@ describe("attachment step bundles", () => {
       detail: { eventBody: { conversationId: CONVERSATION_ID, queueId: "q-other", mediaType: "EMAIL" } },
     };
     await expect(handler(event)).resolves.toEqual({ outcome: "ignored" });
-    await expect(handler({ id: "e-2" })).rejects.toMatchObject({ name: "InvalidEventError" });
   });
 
-  it("keeps the Genesys error names the state machine retries on through minification", () => {
+  it("keeps the error names the state machine retries and catches on through minification", () => {
     const dir = mkdtempSync(join(tmpdir(), "stable-names-"));
     try {
       const entry = join(dir, "entry.ts");
@@ -73,8 +73,10 @@ describe("attachment step bundles", () => {
         entry,
         [
           `import { GenesysApiError, GenesysRateLimitError, GenesysNetworkError } from ${JSON.stringify(join(ROOT, "functions/shared/genesys/errors"))};`,
+          `import { EmailLeftTriageError, InvalidStepInputError, TransientAwsError, toStepError } from ${JSON.stringify(join(ROOT, "functions/attachment-routing/core/errors"))};`,
           "const details = { method: 'GET', path: '/x', attempts: 1 };",
-          "export const names = [new GenesysRateLimitError(details, 3, 'limit'), new GenesysApiError({ ...details, status: 503 }), new GenesysNetworkError(details, new Error('x'))]",
+          "export const names = [new GenesysRateLimitError(details, 3, 'limit'), new GenesysApiError({ ...details, status: 503 }), new GenesysNetworkError(details, new Error('x')),",
+          "  new TransientAwsError('x'), new EmailLeftTriageError('x'), new InvalidStepInputError('x'), toStepError(Object.assign(new Error('x'), { name: 'ThrottlingException' })) as Error]",
           "  .map((e) => e.name);",
         ].join("\n"),
       );
@@ -82,7 +84,7 @@ describe("attachment step bundles", () => {
       buildSync({ entryPoints: [entry], outfile, bundle: true, minify: true, platform: "node", format: "cjs", logLevel: "error", absWorkingDir: ROOT });
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { names } = require(outfile) as { names: string[] };
-      expect(names).toEqual(["GenesysRateLimitError", "GenesysApiError", "GenesysNetworkError"]);
+      expect(names).toEqual(["GenesysRateLimitError", "GenesysApiError", "GenesysNetworkError", "TransientAwsError", "EmailLeftTriageError", "InvalidStepInputError", "TransientAwsError"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

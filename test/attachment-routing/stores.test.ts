@@ -1,5 +1,8 @@
-import { documentKeys, s3DocumentStore } from "../../functions/attachment-routing/core/storage";
+import { documentKeys } from "../../functions/attachment-routing/core/document-keys";
+import { s3DocumentStore } from "../../functions/attachment-routing/core/storage";
+import { isTransientAwsError, toStepError } from "../../functions/attachment-routing/core/errors";
 import { dynamoTaskTokenStore } from "../../functions/attachment-routing/core/token-store";
+import { deadlineIn } from "../../functions/shared/deadline";
 import { startS3rver } from "../support/s3rver";
 import { startTokenTable } from "./harness";
 
@@ -28,6 +31,29 @@ describe("documents bucket keys and store", () => {
       await expect(store.getText("missing")).rejects.toMatchObject({ name: "NoSuchKey" });
     } finally {
       await s3.close();
+    }
+  });
+});
+
+describe("the stores within a deadline", () => {
+  it("abandon an S3 or DynamoDB call once the invocation's time is spent, with an error the steps retry", async () => {
+    const [s3, table] = await Promise.all([startS3rver(["documents"]), startTokenTable()]);
+    try {
+      const spent = { deadline: deadlineIn(0) };
+      const store = s3DocumentStore(s3.client, "documents");
+      const tokens = dynamoTaskTokenStore(table.client, table.tableName);
+      const failures = await Promise.all([
+        store.put("k", "text", "text/plain", spent).catch((e: unknown) => e),
+        store.getText("k", undefined, spent).catch((e: unknown) => e),
+        tokens.get("job-1", spent).catch((e: unknown) => e),
+      ]);
+      for (const failure of failures) {
+        expect(isTransientAwsError(failure)).toBe(true);
+        expect(toStepError(failure)).toMatchObject({ name: "TransientAwsError" });
+      }
+      expect(await s3.listKeys("documents")).toEqual([]);
+    } finally {
+      await Promise.all([s3.close(), table.close()]);
     }
   });
 });

@@ -12,7 +12,14 @@ const TEST_SECRETS = {
 };
 
 /** Actions AWS offers no resource-level permissions for: `Resource: "*"` is the only form. */
-const RESOURCELESS_ACTIONS = new Set(["textract:StartDocumentTextDetection", "textract:GetDocumentTextDetection", "xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
+const RESOURCELESS_ACTIONS = new Set([
+  "textract:StartDocumentTextDetection",
+  "textract:GetDocumentTextDetection",
+  "xray:PutTraceSegments",
+  "xray:PutTelemetryRecords",
+  // Step Functions' execution logging: CloudWatch Logs' vended-log delivery actions.
+  ...["CreateLogDelivery", "GetLogDelivery", "UpdateLogDelivery", "DeleteLogDelivery", "ListLogDeliveries", "PutResourcePolicy", "DescribeResourcePolicies", "DescribeLogGroups"].map((a) => `logs:${a}`),
+]);
 
 interface Statement {
   Effect: string;

@@ -1,4 +1,4 @@
-/** The sample documents (scripts/sample-documents.ts) plus what Jest alone needs to read them. */
+/** The sample documents (scripts/fixtures/sample-documents.ts) plus what Jest alone needs to read them. */
 import { join } from "node:path";
 import { ESM_ONLY_MODULES, ESM_SHIM_DIR } from "./global-setup";
 

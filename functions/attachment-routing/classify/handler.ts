@@ -1,12 +1,12 @@
-import * as z from "zod";
 import type { ClassifierBackend } from "../../shared/classifier/backend";
-import { DocumentRef, LoadedEmail, loadedEmail, OcrResult, ocrResult, RoutingDecision, routingDecision } from "../core/contracts";
-import { ClassifiedDocument, decideRoute, DocumentRoutingPolicy, timeoutRoute } from "../core/decide";
-import { describeError, parseStepInput } from "../core/errors";
-import { DocumentStore } from "../core/storage";
-import { MAX_DOCUMENT_TEXT_BYTES } from "../core/documents/classify";
-import { truncateUtf8 } from "../../shared/classifier/email-text";
+import { Deadline, DeadlineExceededError } from "../../shared/deadline";
 import { Log, MetricSink, MetricUnit } from "../../shared/telemetry";
+import { classifyRequest, DocumentRef, LoadedEmail, RoutingDecision, routingDecision } from "../core/contracts";
+import { ClassifiedDocument, decideRoute, DocumentRoutingPolicy, ocrTimeoutDecision } from "../core/decide";
+import { classifyDocumentText, MAX_DOCUMENT_TEXT_BYTES } from "../core/documents";
+import { describeError, parseStepInput } from "../core/errors";
+import { InvocationContext, invocationDeadline, settleWithin } from "../core/invocation";
+import { DocumentStore } from "../core/storage";
 
 export interface AttachmentClassifyDependencies {
   /** Resolved on first use so a cold start does not pay for a backend it may not need. */
@@ -17,68 +17,62 @@ export interface AttachmentClassifyDependencies {
   readonly metrics: MetricSink;
 }
 
-export const CLASSIFY_FAILURES = ["timeout", "ocr-failed"] as const;
-
-/**
- * The classify step's input: the contract's ClassifyRequest, plus what the state machine adds. Its Map
- * gives one entry per document, and the documents that skip OCR yield `{attachmentId}` only (no
- * textKey): those entries carry nothing and are dropped here. `failure` is null unless the OCR Map
- * timed out or failed.
- */
-const classifyInput = z.object({
-  email: loadedEmail,
-  ocr: z
-    .array(z.union([ocrResult, z.looseObject({ attachmentId: z.string() })]))
-    .nullish()
-    .transform((items) => (items ?? []).filter((item): item is OcrResult => ocrResult.safeParse(item).success)),
-  failure: z.enum(CLASSIFY_FAILURES).nullish(),
-});
-
 /** Text is read up to this many bytes: whitespace collapses before the classifier's own limit applies. */
 const MAX_TEXT_READ_BYTES = MAX_DOCUMENT_TEXT_BYTES * 8;
+/** A document is not started with less time than this left: it counts as unreadable instead. */
+const MIN_MS_PER_DOCUMENT = 2_000;
 
 /** Why a readable document got no scores, for logs. */
-type Skip = "no-text-key" | "ocr-failed" | "empty-text" | "read-error" | "backend-error";
+type UnscoredReason = "no-text-key" | "ocr-failed" | "empty-text" | "read-error" | "backend-error" | "out-of-time";
 
 /**
- * Classifies each readable document's text (text layer or OCR result, from the documents bucket) and
- * decides the route with decideRoute. An OCR timeout routes with timeoutRoute; an OCR failure treats
- * the documents that needed OCR as unreadable. A document whose text cannot be read or classified is
- * unreadable too (logged), so the email is always routed. Logs hold labels and counts, never text.
+ * Classifies each readable document's text (text layer or OCR result, from the documents bucket) with
+ * classifyDocumentText and decides the route with decideRoute. An OCR timeout routes with
+ * ocrTimeoutDecision; an OCR failure treats the documents that needed OCR as unreadable. A document
+ * whose text cannot be read or classified (or that the invocation has no time left for) is unreadable
+ * too (logged), so the email is always routed. Logs hold labels and counts, never text.
  */
 export function makeHandler(deps: AttachmentClassifyDependencies) {
   async function classifyDocument(
     email: LoadedEmail,
     document: DocumentRef,
     textKey: string | undefined,
-  ): Promise<{ classified: ClassifiedDocument; skipped?: Skip; textBytes?: number; truncated?: boolean }> {
-    if (textKey === undefined) return { classified: { document }, skipped: "no-text-key" };
+    deadline: Deadline,
+  ): Promise<{ classified: ClassifiedDocument; unscored?: UnscoredReason; textBytes?: number; truncated?: boolean }> {
+    if (textKey === undefined) return { classified: { document }, unscored: "no-text-key" };
+    if (deadline.remainingMs() < MIN_MS_PER_DOCUMENT) return { classified: { document }, unscored: "out-of-time" };
+    const facts = { conversationId: email.conversationId, attachmentId: document.attachmentId };
     let text: string;
     try {
-      text = await deps.store.getText(textKey, MAX_TEXT_READ_BYTES);
+      text = await deps.store.getText(textKey, MAX_TEXT_READ_BYTES, { deadline });
     } catch (error) {
-      deps.logger.error("could not read a document's text; treated as unreadable", { conversationId: email.conversationId, attachmentId: document.attachmentId, error: describeError(error) });
-      return { classified: { document }, skipped: "read-error" };
+      deps.logger.error("could not read a document's text; treated as unreadable", { ...facts, error: describeError(error) });
+      return { classified: { document }, unscored: "read-error" };
     }
-    const { text: trimmed, bytes, truncated } = truncateUtf8(text.replace(/\s+/g, " ").trim(), MAX_DOCUMENT_TEXT_BYTES);
-    if (trimmed === "") return { classified: { document }, skipped: "empty-text" };
     try {
-      const scores = await deps.backend().classify(trimmed);
-      if (scores.length === 0) throw new Error("the classifier returned no classes");
-      return { classified: { document, scores }, textBytes: bytes, truncated };
+      // The backend takes no abort signal: a call still running at the deadline is abandoned.
+      const result = await settleWithin(classifyDocumentText(text, deps.backend()), deadline, "the classifier");
+      if (result.documentType === null) return { classified: { document }, unscored: "empty-text" };
+      return { classified: { document, scores: result.scores }, textBytes: result.textBytes, truncated: result.textTruncated };
     } catch (error) {
-      deps.logger.error("classifier failed for a document; treated as unreadable", { conversationId: email.conversationId, attachmentId: document.attachmentId, error: describeError(error) });
-      return { classified: { document }, skipped: "backend-error" };
+      if (error instanceof DeadlineExceededError) {
+        deps.logger.warn("the classifier did not answer in time; treated as unreadable", facts);
+        return { classified: { document }, unscored: "out-of-time" };
+      }
+      deps.logger.error("classifier failed for a document; treated as unreadable", { ...facts, error: describeError(error) });
+      return { classified: { document }, unscored: "backend-error" };
     }
   }
 
-  return async function handler(event: unknown): Promise<RoutingDecision> {
-    const { email, ocr, failure } = parseStepInput(classifyInput, event, "attachment-classify");
+  return async function handler(event: unknown, context?: InvocationContext): Promise<RoutingDecision> {
+    const deadline = invocationDeadline(context, "classify");
+    const { email, ocr, failure } = parseStepInput(classifyRequest, event, "attachment-classify");
     let decision: RoutingDecision;
     const documents: Array<Record<string, unknown>> = [];
     if (failure === "timeout") {
-      decision = timeoutRoute(email);
+      decision = ocrTimeoutDecision(email);
     } else {
+      // The Map gives one entry per document; entries of documents that skipped OCR carry no textKey.
       const ocrText = new Map(ocr.map((o) => [o.attachmentId, o.textKey]));
       const classified: ClassifiedDocument[] = [];
       for (const document of email.documents) {
@@ -89,7 +83,7 @@ export function makeHandler(deps: AttachmentClassifyDependencies) {
         }
         const ocrFailed = failure === "ocr-failed" && document.needsOcr;
         const textKey = ocrFailed ? undefined : document.needsOcr ? ocrText.get(document.attachmentId) : (document.textKey ?? ocrText.get(document.attachmentId));
-        const result = await classifyDocument(email, document, textKey);
+        const result = await classifyDocument(email, document, textKey, deadline);
         classified.push(result.classified);
         const top = result.classified.scores?.[0];
         documents.push({
@@ -97,7 +91,7 @@ export function makeHandler(deps: AttachmentClassifyDependencies) {
           status: document.status,
           source: document.needsOcr ? "ocr" : "text-layer",
           ...(top ? { label: top.label, confidence: Math.round(top.score * 10_000) / 10_000, textBytes: result.textBytes, truncated: result.truncated } : {}),
-          ...(ocrFailed ? { skipped: "ocr-failed" } : result.skipped ? { skipped: result.skipped } : {}),
+          ...(ocrFailed ? { unscored: "ocr-failed" } : result.unscored ? { unscored: result.unscored } : {}),
         });
       }
       decision = decideRoute(email, classified, deps.policy);

@@ -1,33 +1,71 @@
 import * as z from "zod";
 
 /**
- * The attachment pipeline's state contracts, defined once: every step Lambda parses its input with
- * these schemas and the state machine definition passes exactly these shapes between states.
+ * The attachment pipeline's state contracts, defined once. Each step Lambda parses its input with the
+ * schema below named after it (executionInput for load, ocrRequest for ocr-start, classifyRequest for
+ * classify, routeRequest for route, fallbackRequest for fallback) and returns the shape named for its
+ * output; the state machine definition (constructs/attachment-routing/pipeline-definition.ts) passes
+ * exactly these shapes between states.
+ *
+ * Every string and list is bounded, so that no state can outgrow Step Functions' 256 KB payload limit
+ * (States.DataLimitExceeded cannot be caught: the execution would fail with the email in triage). A
+ * value over a bound fails parsing with InvalidStepInputError, which the state machine routes at once.
  */
 
-/** What the route writes to `processingStatus`, for agents and reporting. */
-export const PROCESSING_STATUSES = ["CLASSIFIED", "NO_ATTACHMENTS", "ENCRYPTED", "MANUAL_REVIEW", "MANUAL_REVIEW_REQUIRED"] as const;
+/** Attachments of one email that the pipeline reads; the rest are counted, not loaded. */
+export const MAX_DOCUMENTS_PER_EMAIL = 20;
+/** Genesys ids are UUIDs; the client refuses ids over 128 characters. */
+export const MAX_ID_CHARS = 128;
+export const MAX_FILE_NAME_CHARS = 255;
+/** S3's key limit is 1,024 bytes. */
+const MAX_OBJECT_KEY_CHARS = 1_024;
+export const MAX_REASON_CHARS = 300;
+/** Genesys queue names are at most 120 characters (config/environment.ts checks the same). */
+const MAX_QUEUE_NAME_CHARS = 120;
+/** RFC 5321's limit on an address. */
+export const MAX_ADDRESS_CHARS = 320;
+/** What a caught error may carry into the fallback step (Step Functions' Cause is up to 32 KB). */
+const MAX_ERROR_CAUSE_CHARS = 32_768;
+
+/** Step Functions' limit on a state's input or output, in UTF-8 bytes. */
+export const STATE_PAYLOAD_LIMIT_BYTES = 256 * 1024;
+
+const id = z.string().min(1).max(MAX_ID_CHARS);
+const objectKey = z.string().min(1).max(MAX_OBJECT_KEY_CHARS);
+const queueName = z.string().max(MAX_QUEUE_NAME_CHARS);
+
+/** processingStatus values the classify step decides from the documents. */
+const DECISION_STATUSES = ["CLASSIFIED", "NO_ATTACHMENTS", "ENCRYPTED", "MANUAL_REVIEW", "MANUAL_REVIEW_REQUIRED"] as const;
+/**
+ * processingStatus values of an email the pipeline could not route itself: which step failed, or what
+ * became of the execution. The fallback step writes them and moves the email to its text intent's queue
+ * (or the fallback queue).
+ */
+const FALLBACK_STATUSES = ["LOAD_FAILED", "CLASSIFY_FAILED", "ROUTE_FAILED", "PIPELINE_TIMED_OUT", "PIPELINE_FAILED", "PIPELINE_ABORTED"] as const;
+/** Everything the pipeline writes to `processingStatus`, for agents and reporting. */
+const PROCESSING_STATUSES = [...DECISION_STATUSES, ...FALLBACK_STATUSES] as const;
+export type FallbackStatus = (typeof FALLBACK_STATUSES)[number];
 export type ProcessingStatus = (typeof PROCESSING_STATUSES)[number];
 
 /** Input of an execution, started once per conversation by the acd.start event on the triage queue. */
 export const executionInput = z.object({
-  conversationId: z.string().min(1),
-  triageQueueId: z.string().min(1),
+  conversationId: id,
+  triageQueueId: id,
 });
 export type ExecutionInput = z.output<typeof executionInput>;
 
 export const documentRef = z.object({
-  attachmentId: z.string().min(1),
-  fileName: z.string(),
+  attachmentId: id,
+  fileName: z.string().max(MAX_FILE_NAME_CHARS),
   status: z.enum(["readable", "encrypted", "unsupported", "invalid"]),
   /** Why a document is not readable (no content, no PII). */
-  reason: z.string().optional(),
+  reason: z.string().max(MAX_REASON_CHARS).optional(),
   /** The original bytes in the documents bucket. */
-  objectKey: z.string().optional(),
+  objectKey: objectKey.optional(),
   /** What OCR reads: the original, or its first pages when truncated. */
-  ocrKey: z.string().optional(),
+  ocrKey: objectKey.optional(),
   /** Text already known (text layer), in the documents bucket. */
-  textKey: z.string().optional(),
+  textKey: objectKey.optional(),
   needsOcr: z.boolean(),
   pagesTotal: z.number().int().nonnegative(),
   pagesAnalyzed: z.number().int().nonnegative(),
@@ -37,48 +75,76 @@ export type DocumentRef = z.output<typeof documentRef>;
 
 /** Output of the load step: who is who in the conversation, the text intent, and the documents. */
 export const loadedEmail = z.object({
-  conversationId: z.string().min(1),
-  customerParticipantId: z.string().min(1),
+  conversationId: id,
+  customerParticipantId: id,
   /** The participant waiting in the triage queue: the one moved by replace/queue. */
-  acdParticipantId: z.string().min(1),
+  acdParticipantId: id,
   /** Where the customer's email came from, for a resend request. */
-  customerAddress: z.string().optional(),
+  customerAddress: z.string().max(MAX_ADDRESS_CHARS).optional(),
   /** The text intent the inbound flow recorded (a queue name), or "" for the fallback queue. */
-  intentQueueName: z.string(),
-  documents: z.array(documentRef),
+  intentQueueName: queueName,
+  documents: z.array(documentRef).max(MAX_DOCUMENTS_PER_EMAIL),
+  /** Attachments beyond MAX_DOCUMENTS_PER_EMAIL, not loaded. */
+  documentsOmitted: z.number().int().nonnegative().default(0),
 });
 export type LoadedEmail = z.output<typeof loadedEmail>;
 
-/** Input of the OCR start step (one Map iteration) and what its callback returns. */
-export const ocrRequest = z.object({ taskToken: z.string().min(1), conversationId: z.string().min(1), document: documentRef });
+/** Input of the OCR start step (one Map iteration); its callback returns an OcrResult. */
+export const ocrRequest = z.object({ taskToken: z.string().min(1).max(8_192), conversationId: id, document: documentRef });
 export type OcrRequest = z.output<typeof ocrRequest>;
 /**
  * One Map iteration's result: the OCR text's key; no key for a document that needed no OCR; or
  * `ocrFailed` when Textract could not read that document (it then counts as unreadable).
  */
-export const ocrResult = z.object({ attachmentId: z.string().min(1), textKey: z.string().min(1).optional(), ocrFailed: z.boolean().optional() });
+export const ocrResult = z.object({ attachmentId: id, textKey: objectKey.optional(), ocrFailed: z.boolean().optional() });
 export type OcrResult = z.output<typeof ocrResult>;
 
-/** Input of the classify step; `failure` says the OCR stage timed out or failed for good. */
+/** Why the OCR stage gave no text: its wait timed out, or it failed as a whole. */
+const OCR_STAGE_FAILURES = ["timeout", "ocr-failed"] as const;
+
+/**
+ * Input of the classify step: the loaded email, the OCR Map's results (one per document; null when the
+ * Map did not finish) and `failure`, null unless the OCR stage timed out or failed.
+ */
 export const classifyRequest = z.object({
   email: loadedEmail,
-  ocr: z.array(ocrResult).default([]),
-  failure: z.enum(["timeout", "ocr-failed"]).nullish(),
+  ocr: z
+    .array(ocrResult)
+    .max(MAX_DOCUMENTS_PER_EMAIL)
+    .nullish()
+    .transform((items) => items ?? []),
+  failure: z.enum(OCR_STAGE_FAILURES).nullish(),
 });
-export type ClassifyRequest = z.output<typeof classifyRequest>;
 
 /** The routing decision: what the route step writes and where it moves the email. */
 export const routingDecision = z.object({
   processingStatus: z.enum(PROCESSING_STATUSES),
   /** "" when no document decided the route. */
-  documentType: z.string(),
+  documentType: z.string().max(MAX_QUEUE_NAME_CHARS),
   documentConfidence: z.number().min(0).max(1),
   /** Queue name to move the email to; "" means the fallback queue. */
-  targetQueueName: z.string(),
+  targetQueueName: queueName,
   /** Ask the customer to resend without a password. */
   requestResend: z.boolean(),
 });
 export type RoutingDecision = z.output<typeof routingDecision>;
 
 export const routeRequest = z.object({ email: loadedEmail, decision: routingDecision });
-export type RouteRequest = z.output<typeof routeRequest>;
+
+/** What Step Functions puts at a Catch's ResultPath: the error's name and its cause. */
+const caughtError = z.looseObject({
+  Error: z.string().max(256).optional(),
+  Cause: z.string().max(MAX_ERROR_CAUSE_CHARS).optional(),
+});
+
+/** Input of the fallback step: which execution could not route its email, and why. */
+export const fallbackRequest = z.object({
+  conversationId: id,
+  triageQueueId: id,
+  processingStatus: z.enum(FALLBACK_STATUSES),
+  error: caughtError.nullish(),
+});
+export type FallbackRequest = z.output<typeof fallbackRequest>;
+
+/** The fallback step's `outcome` when it moved the email (otherwise the email was no longer in triage). */
+export const MOVED_BY_FALLBACK = "routed";

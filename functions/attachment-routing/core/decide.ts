@@ -1,5 +1,5 @@
 import { ClassScore } from "../../shared/classifier/model";
-import { DocumentRef, LoadedEmail, ProcessingStatus, RoutingDecision } from "./contracts";
+import { DocumentRef, FallbackStatus, LoadedEmail, ProcessingStatus, RoutingDecision } from "./contracts";
 
 export interface DocumentRoutingPolicy {
   /** Document type -> queue name. Types not listed (e.g. Other) keep the email's text intent. */
@@ -14,14 +14,10 @@ export interface ClassifiedDocument {
   readonly scores?: readonly ClassScore[];
 }
 
-const intentRoute = (email: LoadedEmail, processingStatus: ProcessingStatus, extra: Partial<RoutingDecision> = {}): RoutingDecision => ({
-  processingStatus,
-  documentType: "",
-  documentConfidence: 0,
-  targetQueueName: email.intentQueueName,
-  requestResend: false,
-  ...extra,
-});
+/** A decision that keeps the email's text intent: its queue ("" for the fallback queue), with `processingStatus`. */
+function intentDecision(intentQueueName: string, processingStatus: ProcessingStatus, extra: Partial<RoutingDecision> = {}): RoutingDecision {
+  return { processingStatus, documentType: "", documentConfidence: 0, targetQueueName: intentQueueName, requestResend: false, ...extra };
+}
 
 /**
  * One decision for all of an email's attachments. The rule:
@@ -35,7 +31,7 @@ const intentRoute = (email: LoadedEmail, processingStatus: ProcessingStatus, ext
  *   5. Otherwise (unsupported, corrupt or unreadable): the text intent's queue, MANUAL_REVIEW.
  */
 export function decideRoute(email: LoadedEmail, classified: readonly ClassifiedDocument[], policy: DocumentRoutingPolicy): RoutingDecision {
-  if (email.documents.length === 0) return intentRoute(email, "NO_ATTACHMENTS");
+  if (email.documents.length === 0) return intentDecision(email.intentQueueName, "NO_ATTACHMENTS");
   const best = classified
     .filter((c) => c.scores?.[0])
     .map((c) => ({ document: c.document, top: c.scores![0]! }))
@@ -51,12 +47,26 @@ export function decideRoute(email: LoadedEmail, classified: readonly ClassifiedD
       requestResend: false,
     };
   }
-  if (best[0]) return intentRoute(email, "CLASSIFIED", { documentType: best[0].top.label, documentConfidence: round(best[0].top.score) });
-  if (email.documents.some((d) => d.status === "encrypted")) return intentRoute(email, "ENCRYPTED", { requestResend: true });
-  return intentRoute(email, "MANUAL_REVIEW");
+  if (best[0]) return intentDecision(email.intentQueueName, "CLASSIFIED", { documentType: best[0].top.label, documentConfidence: round(best[0].top.score) });
+  if (email.documents.some((d) => d.status === "encrypted")) return intentDecision(email.intentQueueName, "ENCRYPTED", { requestResend: true });
+  return intentDecision(email.intentQueueName, "MANUAL_REVIEW");
 }
 
-/** When the pipeline runs out of time (or OCR fails for good): the text intent's queue, MANUAL_REVIEW_REQUIRED. */
-export function timeoutRoute(email: LoadedEmail): RoutingDecision {
-  return intentRoute(email, "MANUAL_REVIEW_REQUIRED");
+/** When OCR does not finish in time: the text intent's queue, MANUAL_REVIEW_REQUIRED. */
+export function ocrTimeoutDecision(email: LoadedEmail): RoutingDecision {
+  return intentDecision(email.intentQueueName, "MANUAL_REVIEW_REQUIRED");
+}
+
+/**
+ * When the pipeline could not route the email itself (a step failed, or the execution ended early): the
+ * text intent's queue ("" for the fallback queue), with the status saying why.
+ */
+export function fallbackDecision(intentQueueName: string, processingStatus: FallbackStatus): RoutingDecision {
+  return intentDecision(intentQueueName, processingStatus);
+}
+
+/** The queue id a decided queue name maps to; the fallback queue for "" or a name without an id. */
+export function targetQueueId(name: string, queueIds: Readonly<Record<string, string>>, fallbackQueueId: string): { queueId: string; known: boolean } {
+  const known = name !== "" && Object.hasOwn(queueIds, name);
+  return { queueId: known ? queueIds[name]! : fallbackQueueId, known };
 }

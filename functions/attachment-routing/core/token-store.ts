@@ -1,14 +1,7 @@
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
-
-/**
- * Textract JobId -> the Step Functions task token waiting for that job. A task token (up to a few
- * KB) does not fit Textract's 64-character JobTag, so it is parked here by attachment-ocr-start and
- * picked up by attachment-ocr-complete. Items expire through the table's TTL attribute.
- */
-export const TOKEN_TABLE_KEYS = { partition: "jobId", ttl: "expiresAt" } as const;
-
-/** How long a parked token is kept: far past any OCR timeout; DynamoDB deletes expired items lazily. */
-export const TASK_TOKEN_TTL_SECONDS = 24 * 3600;
+import { awsCallOptions } from "./invocation";
+import { CallOptions } from "./storage";
+import { TOKEN_TABLE_KEYS } from "./token-table";
 
 export interface ParkedTaskToken {
   readonly jobId: string;
@@ -19,39 +12,46 @@ export interface ParkedTaskToken {
   readonly expiresAt: number;
 }
 
+/** Textract JobId -> the waiting task token, in the table described by token-table.ts. */
 export interface TaskTokenStore {
-  put(record: ParkedTaskToken): Promise<void>;
+  put(record: ParkedTaskToken, options?: CallOptions): Promise<void>;
   /** The parked token, or undefined when there is none or it has expired. */
-  get(jobId: string): Promise<ParkedTaskToken | undefined>;
-  delete(jobId: string): Promise<void>;
+  get(jobId: string, options?: CallOptions): Promise<ParkedTaskToken | undefined>;
+  delete(jobId: string, options?: CallOptions): Promise<void>;
 }
+
+const { partition: JOB_ID, ttl: EXPIRES_AT } = TOKEN_TABLE_KEYS;
 
 export function dynamoTaskTokenStore(client: Pick<DynamoDBClient, "send">, tableName: string, now: () => number = Date.now): TaskTokenStore {
   return {
-    async put(record) {
+    async put(record, options = {}) {
       await client.send(
         new PutItemCommand({
           TableName: tableName,
           Item: {
-            jobId: { S: record.jobId },
+            [JOB_ID]: { S: record.jobId },
             taskToken: { S: record.taskToken },
             conversationId: { S: record.conversationId },
             attachmentId: { S: record.attachmentId },
-            expiresAt: { N: String(record.expiresAt) },
+            [EXPIRES_AT]: { N: String(record.expiresAt) },
           },
         }),
+        awsCallOptions(options.deadline),
       );
     },
-    async get(jobId) {
-      const { Item: item } = await client.send(new GetItemCommand({ TableName: tableName, Key: { jobId: { S: jobId } }, ConsistentRead: true }));
+    async get(jobId, options = {}) {
+      const { Item: item } = await client.send(
+        new GetItemCommand({ TableName: tableName, Key: { [JOB_ID]: { S: jobId } }, ConsistentRead: true }),
+        awsCallOptions(options.deadline),
+      );
       const taskToken = item?.taskToken?.S;
-      const expiresAt = Number(item?.expiresAt?.N);
+      const expiresAt = Number(item?.[EXPIRES_AT]?.N);
       if (item === undefined || taskToken === undefined || !Number.isFinite(expiresAt)) return undefined;
       if (expiresAt * 1000 <= now()) return undefined;
       return { jobId, taskToken, conversationId: item.conversationId?.S ?? "", attachmentId: item.attachmentId?.S ?? "", expiresAt };
     },
-    async delete(jobId) {
-      await client.send(new DeleteItemCommand({ TableName: tableName, Key: { jobId: { S: jobId } } }));
+    async delete(jobId, options = {}) {
+      await client.send(new DeleteItemCommand({ TableName: tableName, Key: { [JOB_ID]: { S: jobId } } }), awsCallOptions(options.deadline));
     },
   };
 }

@@ -6,5 +6,7 @@ export const ATTACHMENT_OCR_COMPLETE = lambdaContract(
   z.object({
     DOCUMENTS_BUCKET: z.string().min(3),
     TASK_TOKEN_TABLE_NAME: z.string().min(3),
+    /** The on-failure queue of this function: messages that are not Textract completions go there at once. */
+    DEAD_LETTER_QUEUE_URL: z.url(),
   }),
 );

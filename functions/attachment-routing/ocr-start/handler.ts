@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
 import { StartDocumentTextDetectionCommand, TextractClient } from "@aws-sdk/client-textract";
-import { ocrRequest } from "../core/contracts";
-import { describeError, errorName, InvalidStepInputError, parseStepInput } from "../core/errors";
-import { TASK_TOKEN_TTL_SECONDS, TaskTokenStore } from "../core/token-store";
 import { Log, MetricSink, MetricUnit } from "../../shared/telemetry";
+import { ocrRequest } from "../core/contracts";
+import { describeError, errorName, InvalidStepInputError, parseStepInput, toStepError } from "../core/errors";
+import { awsCallOptions, InvocationContext, invocationDeadline } from "../core/invocation";
+import { TaskTokenStore } from "../core/token-store";
+import { TASK_TOKEN_TTL_SECONDS } from "../core/token-table";
 
 export interface OcrStartDependencies {
   readonly textract: Pick<TextractClient, "send">;
@@ -18,6 +20,11 @@ export interface OcrStartDependencies {
   readonly metrics: MetricSink;
 }
 
+/** Textract accepted the call but named no job: nothing to wait for, so this document's OCR fails. */
+class TextractNoJobError extends Error {
+  override readonly name = "TextractNoJobError";
+}
+
 /** Textract's limit for ClientRequestToken and JobTag. */
 const TEXTRACT_TOKEN_CHARS = 64;
 
@@ -25,7 +32,7 @@ const TEXTRACT_TOKEN_CHARS = 64;
  * Idempotency token for one attachment of one conversation (64 hex characters): a retried start
  * gets the same JobId back instead of a second job.
  */
-export function clientRequestToken(conversationId: string, attachmentId: string, ocrKey: string): string {
+function clientRequestToken(conversationId: string, attachmentId: string, ocrKey: string): string {
   return createHash("sha256").update(JSON.stringify([conversationId, attachmentId, ocrKey])).digest("hex").slice(0, TEXTRACT_TOKEN_CHARS);
 }
 
@@ -37,14 +44,15 @@ export function jobTag(attachmentId: string): string {
 /**
  * One Map iteration's `lambda:invoke.waitForTaskToken` task: starts asynchronous Textract text
  * detection of the document's `ocr` object, with completion published to SNS, and parks the task token
- * under the JobId for attachment-ocr-complete. Throttling (ThrottlingException,
- * ProvisionedThroughputExceededException, LimitExceededException) is rethrown under its own name, for the
- * state machine's Retry.
+ * under the JobId for attachment-ocr-complete. Both calls run within the invocation's deadline;
+ * throttling and other transient AWS failures are thrown as TransientAwsError, for the state machine's
+ * Retry; anything else fails this document's OCR (it then counts as unreadable).
  */
 export function makeHandler(deps: OcrStartDependencies) {
   const now = deps.now ?? Date.now;
 
-  return async function handler(event: unknown): Promise<{ jobId: string }> {
+  return async function handler(event: unknown, context?: InvocationContext): Promise<{ jobId: string }> {
+    const deadline = invocationDeadline(context, "ocrStart");
     const { taskToken, conversationId, document } = parseStepInput(ocrRequest, event, "attachment-ocr-start");
     const { attachmentId, ocrKey } = document;
     if (ocrKey === undefined || document.status !== "readable") {
@@ -60,17 +68,17 @@ export function makeHandler(deps: OcrStartDependencies) {
           ClientRequestToken: clientRequestToken(conversationId, attachmentId, ocrKey),
           JobTag: jobTag(attachmentId),
         }),
+        awsCallOptions(deadline),
       ));
+      if (!jobId) throw new TextractNoJobError("Textract StartDocumentTextDetection returned no JobId");
+      await deps.tokens.put({ jobId, taskToken, conversationId, attachmentId, expiresAt: Math.floor(now() / 1000) + TASK_TOKEN_TTL_SECONDS }, { deadline });
     } catch (error) {
-      deps.logger.warn("Textract did not start text detection", { conversationId, attachmentId, error: describeError(error) });
+      deps.logger.warn("OCR could not be started", { conversationId, attachmentId, error: describeError(error) });
       deps.metrics.addDimension("Error", errorName(error));
       deps.metrics.addMetric("OcrStartFailures", MetricUnit.Count, 1);
       deps.metrics.publishStoredMetrics();
-      throw error;
+      throw toStepError(error);
     }
-    if (!jobId) throw new Error("Textract StartDocumentTextDetection returned no JobId");
-
-    await deps.tokens.put({ jobId, taskToken, conversationId, attachmentId, expiresAt: Math.floor(now() / 1000) + TASK_TOKEN_TTL_SECONDS });
     deps.logger.info("OCR started", { conversationId, attachmentId, jobId, pagesAnalyzed: document.pagesAnalyzed, truncated: document.truncated });
     deps.metrics.addMetric("OcrJobsStarted", MetricUnit.Count, 1);
     deps.metrics.publishStoredMetrics();

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { TextractClient } from "@aws-sdk/client-textract";
-import { dynamoTaskTokenStore } from "../core/token-store";
 import { parseLambdaEnvironment } from "../../shared/env";
 import { createTelemetry } from "../../shared/telemetry";
+import { dynamoTaskTokenStore } from "../core/token-store";
 import { ATTACHMENT_OCR_START } from "./environment";
 import { makeHandler } from "./handler";
 

@@ -1,0 +1,13 @@
+import * as z from "zod";
+import { jsonVariable, lambdaContract } from "../../shared/env";
+import { genesysEnvironment } from "../../shared/genesys/environment";
+
+export const ATTACHMENT_FALLBACK = lambdaContract(
+  "attachment-routing/fallback",
+  z.object({
+    ...genesysEnvironment,
+    /** Queue name -> queue id of the queues the text intent can name. */
+    QUEUE_IDS: jsonVariable(z.record(z.string(), z.string().min(1)), "an object of queue name to queue id"),
+    FALLBACK_QUEUE_ID: z.string().min(1),
+  }),
+);
