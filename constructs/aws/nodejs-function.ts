@@ -5,7 +5,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { assumeRolePolicy, PolicyStatement, policyDocument } from "./iam";
-import { bundleFunction } from "../../scripts/build/lambda-bundle";
+import { functionBundle } from "../../scripts/build/lambda-bundle";
 
 export interface NodejsFunctionProps {
   /** Folder under `functions/` holding the `index.ts` entry point. */
@@ -30,7 +30,7 @@ const SECRET_LIKE_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|CR
 const REFERENCE_SUFFIX = /_(ARN|NAME|ID)$/i;
 
 /**
- * One bundled TypeScript Lambda: a fresh esbuild bundle packaged as a TerraformAsset, Node.js 22
+ * One bundled TypeScript Lambda: its esbuild bundle (from the build cache) packaged as a TerraformAsset, Node.js 22
  * on arm64, its own log group with retention (JSON logs), and its own role allowed only to write
  * that log group plus the statements it is given.
  */
@@ -58,7 +58,9 @@ export class NodejsFunction extends Construct {
       }
     }
 
-    const asset = new TerraformAsset(this, "bundle", { path: bundleFunction(props.entry), type: AssetType.ARCHIVE });
+    // A reproducible zip from the build cache, hashed by its bytes: unchanged code, unchanged plan.
+    const bundle = functionBundle(props.entry);
+    const asset = new TerraformAsset(this, "bundle", { path: bundle.archive, type: AssetType.FILE, assetHash: bundle.archiveHash });
 
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
       name: `/aws/lambda/${props.functionName}`,

@@ -1,9 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ComprehendClient } from "@aws-sdk/client-comprehend";
 import * as z from "zod";
-import { ClassScore, SoftmaxModel } from "./model";
-import { comprehendBackend } from "./comprehend";
+import type { ClassScore, SoftmaxModel } from "./model";
 import { embeddedBackend } from "./embedded";
 
 /** Something that scores a text against labels, best first: the embedded model or a Comprehend endpoint. */
@@ -30,6 +28,28 @@ export function requireEndpointForComprehend<T extends z.ZodType<{ CLASSIFIER_BA
 }
 
 /**
+ * The Comprehend backend, whose module (with the AWS SDK's Comprehend client, about 450 KB) is
+ * imported on the first classification: in a bundle it is a lazy chunk, so a function on the
+ * embedded backend never reads it. A failed import is tried again on the next call.
+ */
+function lazyComprehendBackend(endpointArn: string): ClassifierBackend {
+  let loading: Promise<ClassifierBackend> | undefined;
+  return {
+    name: "comprehend",
+    async classify(text: string): Promise<ClassScore[]> {
+      loading ??= import("./comprehend").then(
+        (m) => m.comprehendEndpointBackend(endpointArn),
+        (error: unknown) => {
+          loading = undefined;
+          throw error;
+        },
+      );
+      return (await loading).classify(text);
+    },
+  };
+}
+
+/**
  * The backend an environment chooses, made on first use so a cold start does not pay for one it may
  * not need: the embedded model from `bundleDir`, or the Comprehend endpoint (retries are the backend's own).
  */
@@ -41,6 +61,6 @@ export function lazyClassifierBackend(
   return () =>
     (backend ??=
       env.CLASSIFIER_BACKEND === "comprehend"
-        ? comprehendBackend({ client: new ComprehendClient({ maxAttempts: 1 }), endpointArn: env.COMPREHEND_ENDPOINT_ARN! })
+        ? lazyComprehendBackend(env.COMPREHEND_ENDPOINT_ARN!)
         : embeddedBackend(JSON.parse(readFileSync(join(bundleDir, MODEL_FILE), "utf8")) as SoftmaxModel));
 }
