@@ -42,8 +42,13 @@ const BUILDER_FILES = [
 
 export const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).digest("hex");
 
-/** File hashes memoized by path, size and modification time, so one process hashes each file once. */
-const fileHashes = new Map<string, { size: number; mtimeMs: number; hash: string }>();
+/**
+ * File hashes memoized by path, size and change times, so one process hashes each file once. As in
+ * git's index, a file changed in the last two seconds is hashed every time: a rewrite within one
+ * tick of the file system clock would keep its times.
+ */
+const fileHashes = new Map<string, { size: number; mtimeMs: number; ctimeMs: number; hash: string }>();
+const RACY_MS = 2000;
 
 /** SHA-256 of a file's content, or undefined when the file is gone. `path` is relative to the repository root or absolute. */
 export function hashFile(path: string): string | undefined {
@@ -55,9 +60,9 @@ export function hashFile(path: string): string | undefined {
     return undefined;
   }
   const memo = fileHashes.get(absolute);
-  if (memo && memo.size === stat.size && memo.mtimeMs === stat.mtimeMs) return memo.hash;
+  if (memo && memo.size === stat.size && memo.mtimeMs === stat.mtimeMs && memo.ctimeMs === stat.ctimeMs) return memo.hash;
   const hash = sha256(readFileSync(absolute));
-  fileHashes.set(absolute, { size: stat.size, mtimeMs: stat.mtimeMs, hash });
+  if (Date.now() - Math.max(stat.mtimeMs, stat.ctimeMs) > RACY_MS) fileHashes.set(absolute, { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, hash });
   return hash;
 }
 
