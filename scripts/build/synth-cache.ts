@@ -212,18 +212,28 @@ function pruneBlobs(): void {
   for (const blob of fs.readdirSync(join(cacheDir(), "blobs"))) if (!blob.endsWith(".tmp") && !referenced.has(blob)) fs.rmSync(blobPath(blob), { force: true });
 }
 
+export interface SynthesisSteps {
+  /**
+   * Work before the synth that keeps its own cache (building bundles): run only when the synth is
+   * not replayed, and not recorded (esbuild's child process is handed the whole environment, which
+   * would make the run unrecordable). The synth itself must read what this produced.
+   */
+  readonly prepare?: () => Promise<void>;
+  /** The synth: must only write the output folder and caches. */
+  readonly synthesize: () => Promise<void>;
+}
+
 /**
- * Replays the previous synth into the output folder if nothing it read changed; otherwise runs
- * `synthesize` (which must only synthesize: all its side effects outside the output folder are
- * expected to be caches) and records it for next time. Returns whether it replayed.
+ * Replays the previous synth into the output folder if nothing it read changed; otherwise prepares,
+ * synthesizes and records the synth for next time. Returns whether it replayed.
  */
-export async function synthesizeOrReplay(synthesize: () => Promise<void>): Promise<"replayed" | "synthesized"> {
-  const outcome = await synthesizeOrReplayQuietly(synthesize);
+export async function synthesizeOrReplay(steps: SynthesisSteps): Promise<"replayed" | "synthesized"> {
+  const outcome = await synthesizeOrReplayQuietly(steps);
   if (process.env.SYNTH_CACHE === "verbose") process.stderr.write(`synth cache: ${outcome}\n`);
   return outcome;
 }
 
-async function synthesizeOrReplayQuietly(synthesize: () => Promise<void>): Promise<"replayed" | "synthesized"> {
+async function synthesizeOrReplayQuietly({ prepare, synthesize }: SynthesisSteps): Promise<"replayed" | "synthesized"> {
   const outdir = outdirOf();
   const immutable = (path: string) => within(path, join(resolve(cacheDir()), "products"));
   const enabled = process.env.SYNTH_CACHE !== "off";
@@ -240,6 +250,7 @@ async function synthesizeOrReplayQuietly(synthesize: () => Promise<void>): Promi
     }
   }
 
+  await prepare?.();
   // Coarse file-system clocks can stamp a file up to a tick before Date.now(); nothing else writes here meanwhile.
   const started = Date.now() - 100;
   const run = await recordRun(synthesize, outdir);

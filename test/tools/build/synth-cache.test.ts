@@ -47,10 +47,10 @@ describe("synthesizeOrReplay", () => {
 
   it("runs the app the first time and replays its output, byte for byte, while nothing it read changed", async () => {
     // Act
-    const first = await synthesizeOrReplay(app);
+    const first = await synthesizeOrReplay({ synthesize: app });
     const written = output();
     rmSync(outdir, { recursive: true, force: true });
-    const second = await synthesizeOrReplay(app);
+    const second = await synthesizeOrReplay({ synthesize: app });
 
     // Assess
     expect([first, second, runs]).toEqual(["synthesized", "replayed", 1]);
@@ -60,11 +60,11 @@ describe("synthesizeOrReplay", () => {
 
   it("clears the folders the app cleared before replaying into them", async () => {
     // Prepare
-    await synthesizeOrReplay(app);
+    await synthesizeOrReplay({ synthesize: app });
     writeFileSync(join(outdir, "stacks", "dev", "assets", "bundle", "stale.zip"), "old");
 
     // Act
-    await synthesizeOrReplay(app);
+    await synthesizeOrReplay({ synthesize: app });
 
     // Assess
     expect(readdirSync(join(outdir, "stacks", "dev", "assets", "bundle"))).toEqual(["HASH"]);
@@ -72,11 +72,11 @@ describe("synthesizeOrReplay", () => {
 
   it("leaves files in the output folder that the app did not write (Terraform's state and working files)", async () => {
     // Prepare
-    await synthesizeOrReplay(app);
+    await synthesizeOrReplay({ synthesize: app });
     writeFileSync(join(outdir, "stacks", "dev", "terraform.dev.tfstate"), "state");
 
     // Act
-    await synthesizeOrReplay(app);
+    await synthesizeOrReplay({ synthesize: app });
 
     // Assess
     expect(readFileSync(join(outdir, "stacks", "dev", "terraform.dev.tfstate"), "utf8")).toBe("state");
@@ -89,12 +89,12 @@ describe("synthesizeOrReplay", () => {
     ["an environment variable it read is unset", () => delete process.env.STAND_IN_REGION],
   ])("runs the app again when %s", async (_name, change) => {
     // Prepare
-    await synthesizeOrReplay(app);
+    await synthesizeOrReplay({ synthesize: app });
     const before = output();
 
     // Act
     change();
-    const again = await synthesizeOrReplay(app);
+    const again = await synthesizeOrReplay({ synthesize: app });
 
     // Assess
     expect([again, runs]).toEqual(["synthesized", 2]);
@@ -103,22 +103,38 @@ describe("synthesizeOrReplay", () => {
 
   it("does not replay into another output folder", async () => {
     // Prepare
-    await synthesizeOrReplay(app);
+    await synthesizeOrReplay({ synthesize: app });
 
     // Act
     outdir = join(cache, "other-out");
     process.env.CDKTF_OUTDIR = outdir;
-    const elsewhere = await synthesizeOrReplay(app);
+    const elsewhere = await synthesizeOrReplay({ synthesize: app });
 
     // Assess
     expect([elsewhere, runs]).toEqual(["synthesized", 2]);
   });
 
+  it("prepares only when it synthesizes, outside the recording (preparing may hand the whole environment to a child)", async () => {
+    // Prepare
+    let prepared = 0;
+    const prepare = async () => {
+      prepared++;
+      Object.keys(process.env);
+    };
+
+    // Act
+    const first = await synthesizeOrReplay({ prepare, synthesize: app });
+    const second = await synthesizeOrReplay({ prepare, synthesize: app });
+
+    // Assess
+    expect([first, second, prepared, runs]).toEqual(["synthesized", "replayed", 1, 1]);
+  });
+
   it("always runs the app with SYNTH_CACHE=off", async () => {
     // Act
     process.env.SYNTH_CACHE = "off";
-    await synthesizeOrReplay(app);
-    const again = await synthesizeOrReplay(app);
+    await synthesizeOrReplay({ synthesize: app });
+    const again = await synthesizeOrReplay({ synthesize: app });
 
     // Assess
     expect([again, runs]).toEqual(["synthesized", 2]);
@@ -126,11 +142,13 @@ describe("synthesizeOrReplay", () => {
 
   it("records nothing for a run that enumerates the whole environment (it may depend on any variable)", async () => {
     // Act
-    await synthesizeOrReplay(async () => {
-      await app();
-      Object.keys(process.env);
+    await synthesizeOrReplay({
+      synthesize: async () => {
+        await app();
+        Object.keys(process.env);
+      },
     });
-    const again = await synthesizeOrReplay(app);
+    const again = await synthesizeOrReplay({ synthesize: app });
 
     // Assess
     expect([again, runs]).toEqual(["synthesized", 2]);
@@ -142,7 +160,7 @@ describe("synthesizeOrReplay", () => {
     const readFile = readFileSync;
 
     // Act / Assess
-    await expect(synthesizeOrReplay(() => Promise.reject(new Error("invalid config: aws.region")))).rejects.toThrow("invalid config: aws.region");
+    await expect(synthesizeOrReplay({ synthesize: () => Promise.reject(new Error("invalid config: aws.region")) })).rejects.toThrow("invalid config: aws.region");
     expect(process.env).toBe(env);
     expect(jest.requireActual<typeof import("node:fs")>("node:fs").readFileSync).toBe(readFile);
     expect(existsSync(join(cache, "synth"))).toBe(false);
