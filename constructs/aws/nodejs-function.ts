@@ -7,7 +7,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaContract, LambdaEnvironment, renderLambdaEnvironment } from "../../functions/shared/env";
-import { bundleFunction } from "../../scripts/build/lambda-bundle";
+import { functionBundle } from "../../scripts/build/lambda-bundle";
 import { assumeRolePolicy, PolicyStatement, policyDocument } from "./iam";
 
 /** What happens to an event a function was invoked with asynchronously (EventBridge, SNS) once it keeps failing. */
@@ -53,7 +53,7 @@ const SECRET_LIKE_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|CR
 const REFERENCE_SUFFIX = /_(ARN|NAME|ID)$/i;
 
 /**
- * One bundled TypeScript Lambda: a fresh esbuild bundle packaged as a TerraformAsset, Node.js 22
+ * One bundled TypeScript Lambda: its esbuild bundle (from the build cache) packaged as a TerraformAsset, Node.js 22
  * on arm64, its own log group with retention (JSON logs), and its own role allowed only to write
  * that log group plus the statements it is given.
  */
@@ -90,7 +90,9 @@ export class NodejsFunction<S extends z.ZodObject = z.ZodObject> extends Constru
       throw new Error(`${props.functionName}: asyncInvocation.maximumEventAgeSeconds must be an integer from 60 to 21600, got ${maxAge}`);
     }
 
-    const asset = new TerraformAsset(this, "bundle", { path: bundleFunction(props.contract.entry), type: AssetType.ARCHIVE });
+    // A reproducible zip from the build cache, hashed by its bytes: unchanged code, unchanged plan.
+    const bundle = functionBundle(props.contract.entry);
+    const asset = new TerraformAsset(this, "bundle", { path: bundle.archive, type: AssetType.FILE, assetHash: bundle.archiveHash });
 
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
       name: `/aws/lambda/${props.functionName}`,

@@ -1,11 +1,37 @@
+import { readFileSync } from "node:fs";
 import { MODEL_FILE } from "../../functions/shared/classifier/backend";
-import { trainCorpusModel } from "../training/train";
+import { cachedModelKey, corpusModelFile } from "../training/train";
+
+/** A file shipped beside a Lambda's bundle: the embedded classifier's model, trained at build time from a corpus. */
+export interface ArtifactSource {
+  readonly file: string;
+  readonly corpus: string;
+}
+
+/** Files shipped beside a Lambda's bundle, by entry. */
+export const ARTIFACT_SOURCES: Readonly<Record<string, readonly ArtifactSource[]>> = {
+  "email-routing/classify-email": [{ file: MODEL_FILE, corpus: "email-intents" }],
+  "attachment-routing/classify": [{ file: MODEL_FILE, corpus: "document-types" }],
+};
+
+/** The artifacts' contents by entry and file name (trained, or read from the build cache). */
+export const BUNDLE_ARTIFACTS: Readonly<Record<string, () => Record<string, string>>> = Object.fromEntries(
+  Object.entries(ARTIFACT_SOURCES).map(([name, sources]) => [
+    name,
+    () => Object.fromEntries(sources.map((s) => [s.file, readFileSync(corpusModelFile(s.corpus), "utf8")])),
+  ]),
+);
 
 /**
- * Files shipped beside a Lambda's bundle, by entry: the embedded classifiers' models, trained from
- * the corpus at build time.
+ * The cache keys of an entry's artifacts as they stand, for the entry's own key; undefined when one
+ * must be trained again.
  */
-export const BUNDLE_ARTIFACTS: Readonly<Record<string, () => Record<string, string>>> = {
-  "email-routing/classify-email": () => ({ [MODEL_FILE]: JSON.stringify(trainCorpusModel("email-intents")) }),
-  "attachment-routing/classify": () => ({ [MODEL_FILE]: JSON.stringify(trainCorpusModel("document-types")) }),
-};
+export function artifactKeys(name: string): string[] | undefined {
+  const keys: string[] = [];
+  for (const source of ARTIFACT_SOURCES[name] ?? []) {
+    const key = cachedModelKey(source.corpus);
+    if (key === undefined) return undefined;
+    keys.push(`${source.file}:${key}`);
+  }
+  return keys;
+}

@@ -1,5 +1,5 @@
 import { featureTerms } from "../../functions/shared/classifier/tokenize";
-import { ClassScore, LabeledText, logits, softmax, SoftmaxModel, TextClassifier, vectorize } from "../../functions/shared/classifier/model";
+import { ClassScore, LabeledText, logits, softmax, SoftmaxModelV1, TextClassifier, vectorize } from "../../functions/shared/classifier/model";
 
 /** Training of the embedded text classifier: build time and evaluation only, never shipped in a Lambda. */
 
@@ -9,7 +9,20 @@ export interface TrainOptions {
   readonly l2?: number;
   readonly minDocumentFrequency?: number;
   readonly seed?: number;
+  /**
+   * Feature selection: after a first fit, only the features carrying this share of the total weight
+   * spread are kept (spread of a feature: its largest minus its smallest weight over the classes,
+   * which is all softmax sees of it), and the model is fitted again on those. 1 keeps every feature.
+   */
+  readonly keepWeightShare?: number;
 }
+
+/**
+ * The default keeps half the weight spread: about a third of the email features and a fifth of the
+ * document features, with cross-validated accuracy unchanged on both corpora (see the bench's
+ * classifier section and `npm run corpus:evaluate`).
+ */
+export const DEFAULT_KEEP_WEIGHT_SHARE = 0.5;
 
 /** Deterministic PRNG (mulberry32) so training gives the same model for the same corpus. */
 export function seededRandom(seed: number): () => number {
@@ -23,12 +36,41 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Trains a multinomial logistic regression with SGD in a fixed, seeded order. */
-export function trainSoftmax(documents: readonly LabeledText[], options: TrainOptions = {}): SoftmaxModel {
-  const { epochs = 60, learningRate = 3, l2 = 1e-5, minDocumentFrequency = 1, seed = 7 } = options;
+/**
+ * Trains a multinomial logistic regression with SGD in a fixed, seeded order, then keeps only the
+ * features that carry weight (TrainOptions.keepWeightShare) and fits again on those.
+ */
+export function trainSoftmax(documents: readonly LabeledText[], options: TrainOptions = {}): SoftmaxModelV1 {
   if (documents.length === 0) throw new Error("cannot train on an empty corpus");
+  const share = options.keepWeightShare ?? DEFAULT_KEEP_WEIGHT_SHARE;
+  if (!(share > 0 && share <= 1)) throw new Error(`keepWeightShare must be in (0, 1], got ${share}`);
+  const full = fitSoftmax(documents, options);
+  if (share === 1) return full;
+  return fitSoftmax(documents, options, featuresCarryingWeight(full, share));
+}
+
+/** The fewest features, by descending weight spread (ties by term), whose spreads add up to `share` of the total. */
+function featuresCarryingWeight(model: SoftmaxModelV1, share: number): Set<string> {
+  const spreads = Object.entries(model.vocabulary).map(([term, i]) => {
+    const column = model.weights.map((row) => row[i]!);
+    return { term, spread: Math.max(...column) - Math.min(...column) };
+  });
+  spreads.sort((a, b) => b.spread - a.spread || (a.term < b.term ? -1 : 1));
+  const target = share * spreads.reduce((sum, s) => sum + s.spread, 0);
+  const kept = new Set<string>();
+  let sum = 0;
+  for (const { term, spread } of spreads) {
+    if (sum >= target && kept.size > 0) break;
+    kept.add(term);
+    sum += spread;
+  }
+  return kept;
+}
+
+function fitSoftmax(documents: readonly LabeledText[], options: TrainOptions, keepTerms?: ReadonlySet<string>): SoftmaxModelV1 {
+  const { epochs = 60, learningRate = 3, l2 = 1e-5, minDocumentFrequency = 1, seed = 7 } = options;
   const labels = [...new Set(documents.map((d) => d.label))].sort();
-  const termsPerDoc = documents.map((d) => featureTerms(d.text));
+  const termsPerDoc = documents.map((d) => (keepTerms ? featureTerms(d.text).filter((t) => keepTerms.has(t)) : featureTerms(d.text)));
 
   const documentFrequency = new Map<string, number>();
   for (const terms of termsPerDoc) for (const term of new Set(terms)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);

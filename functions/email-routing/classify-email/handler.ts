@@ -13,7 +13,7 @@ export interface ClassifyEmailDependencies {
 }
 
 function isApiGatewayEvent(event: unknown): event is APIGatewayProxyEvent {
-  return typeof event === "object" && event !== null && "httpMethod" in event && "requestContext" in event;
+  return typeof event === "object" && event !== null && !Array.isArray(event) && "httpMethod" in event && "requestContext" in event;
 }
 
 const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
@@ -63,7 +63,7 @@ export function makeHandler(deps: ClassifyEmailDependencies) {
     deps.metrics.publishStoredMetrics();
   }
 
-  return async function handler(event: unknown): Promise<APIGatewayProxyResult | ClassifyEmailOutput> {
+  async function answer(event: unknown): Promise<APIGatewayProxyResult | ClassifyEmailOutput> {
     if (isApiGatewayEvent(event)) {
       let body: unknown;
       try {
@@ -88,5 +88,25 @@ export function makeHandler(deps: ClassifyEmailDependencies) {
       return FALLBACK;
     }
     return route(parsed.input);
+  }
+
+  /**
+   * Never throws: a fault of ours (a bug, telemetry failing) is logged by name and answered with the
+   * fallback, 200 behind API Gateway, so the flow routes the email either way.
+   */
+  return async function handler(event: unknown): Promise<APIGatewayProxyResult | ClassifyEmailOutput> {
+    try {
+      return await answer(event);
+    } catch (error) {
+      try {
+        deps.logger.error("classify-email failed; answering with the fallback queue", { error: error instanceof Error ? error.name : typeof error });
+        deps.metrics.addDimension("Outcome", "internal-error");
+        deps.metrics.addMetric("EmailClassifications", MetricUnit.Count, 1);
+        deps.metrics.publishStoredMetrics();
+      } catch {
+        // Telemetry is what failed; the answer matters more.
+      }
+      return isApiGatewayEvent(event) ? json(200, FALLBACK) : FALLBACK;
+    }
   };
 }

@@ -13,7 +13,7 @@ export interface RoutingPolicy {
   readonly topicQueues: Readonly<Record<string, string>>;
 }
 
-export type Outcome = "routed" | "below-threshold" | "not-a-topic" | "empty-text" | "backend-error";
+export type Outcome = "routed" | "below-threshold" | "not-a-topic" | "empty-text" | "text-error" | "backend-error";
 
 /** The routing answer plus what happened, for logs and metrics. Holds no email text. */
 export interface Classification {
@@ -28,26 +28,36 @@ export interface Classification {
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
 
+/** An error's name and message, for logs: backend errors carry no email text. */
+const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500);
+
 /**
- * Classifies an email and decides where it goes. Never throws: any backend failure becomes the
- * fallback answer with the reason in `error`, so Genesys always gets a routable reply.
+ * Classifies an email and decides where it goes. Never throws: a failure to read the text or of the
+ * backend becomes the fallback answer with the reason in `error`, so Genesys always gets a routable reply.
  */
 export async function classifyEmail(
   input: ClassifyEmailInput,
   backend: ClassifierBackend,
   policy: RoutingPolicy,
 ): Promise<Classification> {
-  const { text, truncated, bytes } = truncateUtf8(emailToText(input.EmailSubject, input.EmailBody), MAX_CLASSIFIER_TEXT_BYTES);
+  let extracted: string;
+  try {
+    extracted = await emailToText(input.EmailSubject, input.EmailBody);
+  } catch (error) {
+    // Only the error's name: a parser's message may quote the email.
+    return { output: FALLBACK, outcome: "text-error", textBytes: 0, truncated: false, error: error instanceof Error ? error.name : typeof error };
+  }
+  const { text, truncated, bytes } = truncateUtf8(extracted, MAX_CLASSIFIER_TEXT_BYTES);
   if (!text.trim()) return { output: FALLBACK, outcome: "empty-text", textBytes: 0, truncated: false };
 
   let best: ClassScore | undefined;
   try {
     [best] = await backend.classify(text);
   } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return { output: FALLBACK, outcome: "backend-error", textBytes: bytes, truncated, error: reason };
+    return { output: FALLBACK, outcome: "backend-error", textBytes: bytes, truncated, error: describe(error) };
   }
   if (!best) return { output: FALLBACK, outcome: "backend-error", textBytes: bytes, truncated, error: "backend returned no classes" };
+  if (!(best.score >= 0 && best.score <= 1)) return { output: FALLBACK, outcome: "backend-error", textBytes: bytes, truncated, error: `backend returned the score ${best.score}` };
 
   const score = round(best.score);
   const common = { label: best.label, score, textBytes: bytes, truncated };

@@ -1,8 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ComprehendClient } from "@aws-sdk/client-comprehend";
-import { ClassScore, SoftmaxModel } from "./model";
-import { comprehendBackend } from "./comprehend";
+import type { ClassScore, SoftmaxModel } from "./model";
 import { embeddedBackend } from "./embedded";
 
 /** Something that scores a text against labels, best first: the embedded model or a Comprehend endpoint. */
@@ -13,6 +11,28 @@ export interface ClassifierBackend {
 
 /** The embedded model's file, written next to a classifier's bundle by its bundle-artifacts.ts. */
 export const MODEL_FILE = "model.json";
+
+/**
+ * The Comprehend backend, whose module (with the AWS SDK's Comprehend client, about 450 KB) is
+ * imported on the first classification: in a bundle it is a lazy chunk, so a function on the
+ * embedded backend never reads it. A failed import is tried again on the next call.
+ */
+function lazyComprehendBackend(endpointArn: string): ClassifierBackend {
+  let loading: Promise<ClassifierBackend> | undefined;
+  return {
+    name: "comprehend",
+    async classify(text: string): Promise<ClassScore[]> {
+      loading ??= import("./comprehend").then(
+        (m) => m.comprehendEndpointBackend(endpointArn),
+        (error: unknown) => {
+          loading = undefined;
+          throw error;
+        },
+      );
+      return (await loading).classify(text);
+    },
+  };
+}
 
 /**
  * The backend an environment chooses, made on first use so a cold start does not pay for one it may
@@ -26,6 +46,6 @@ export function lazyClassifierBackend(
   return () =>
     (backend ??=
       env.CLASSIFIER_BACKEND === "comprehend"
-        ? comprehendBackend({ client: new ComprehendClient({ maxAttempts: 1 }), endpointArn: env.COMPREHEND_ENDPOINT_ARN! })
+        ? lazyComprehendBackend(env.COMPREHEND_ENDPOINT_ARN!)
         : embeddedBackend(JSON.parse(readFileSync(join(bundleDir, MODEL_FILE), "utf8")) as SoftmaxModel));
 }

@@ -39,3 +39,8 @@ export function comprehendBackend(options: ComprehendBackendOptions): Classifier
     },
   };
 }
+
+/** The backend over a Comprehend endpoint with a client of its own (the backend does the retrying). */
+export function comprehendEndpointBackend(endpointArn: string): ClassifierBackend {
+  return comprehendBackend({ client: new ComprehendClient({ maxAttempts: 1 }), endpointArn });
+}

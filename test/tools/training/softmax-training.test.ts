@@ -1,4 +1,5 @@
-import { LabeledText, SoftmaxModel, softmaxClassifier } from "../../../functions/shared/classifier/model";
+import { CompactSoftmaxModel, LabeledText, SoftmaxModel, SoftmaxModelV1, softmaxClassifier } from "../../../functions/shared/classifier/model";
+import { compactModel } from "../../../scripts/training/compact-model";
 import { trainNaiveBayes, trainSoftmax } from "../../../scripts/training/softmax-training";
 
 const CORPUS: LabeledText[] = [
@@ -19,7 +20,7 @@ const CORPUS: LabeledText[] = [
 const PROBES = ["Roth conversion of my IRA", "paying tuition from the 529 college plan", "reset my password", "something unrelated entirely"];
 
 describe("trainSoftmax", () => {
-  let model: SoftmaxModel;
+  let model: SoftmaxModelV1;
 
   beforeAll(() => {
     model = trainSoftmax(CORPUS);
@@ -93,17 +94,79 @@ describe("trainSoftmax", () => {
 
   it("leaves terms rarer than minDocumentFrequency out of the vocabulary", () => {
     // Act
-    const pruned = trainSoftmax(CORPUS, { minDocumentFrequency: 2, epochs: 1 });
+    const pruned = trainSoftmax(CORPUS, { minDocumentFrequency: 2, epochs: 1, keepWeightShare: 1 });
 
     // Assess
-    expect(Object.keys(pruned.vocabulary).length).toBeLessThan(Object.keys(model.vocabulary).length);
+    expect(Object.keys(pruned.vocabulary).length).toBeLessThan(Object.keys(trainSoftmax(CORPUS, { epochs: 1, keepWeightShare: 1 }).vocabulary).length);
     expect(pruned.vocabulary).toHaveProperty("ira");
     expect(pruned.vocabulary).not.toHaveProperty("crashing");
+  });
+
+  it("keeps only the features carrying the chosen share of the weight, and all of them at share 1", () => {
+    // Act
+    const full = trainSoftmax(CORPUS, { keepWeightShare: 1 });
+    const half = trainSoftmax(CORPUS, { keepWeightShare: 0.5 });
+
+    // Assess
+    expect(Object.keys(model.vocabulary)).toEqual(Object.keys(half.vocabulary));
+    expect(Object.keys(half.vocabulary).length).toBeLessThan(Object.keys(full.vocabulary).length);
+    expect(Object.keys(half.vocabulary)).toEqual(expect.arrayContaining(["ira", "529", "password"]));
+    const best = (m: SoftmaxModel) => PROBES.slice(0, 3).map((text) => softmaxClassifier(m).classify(text)[0]?.label);
+    expect(best(half)).toEqual(best(full));
+  });
+
+  it("rejects a weight share outside (0, 1]", () => {
+    // Act / Assess
+    expect(() => trainSoftmax(CORPUS, { keepWeightShare: 0 })).toThrow("keepWeightShare must be in (0, 1], got 0");
+    expect(() => trainSoftmax(CORPUS, { keepWeightShare: 1.5 })).toThrow("keepWeightShare must be in (0, 1], got 1.5");
   });
 
   it("throws on an empty corpus", () => {
     // Act / Assess
     expect(() => trainSoftmax([])).toThrow("cannot train on an empty corpus");
+  });
+});
+
+describe("compactModel", () => {
+  let model: SoftmaxModelV1;
+  let compact: CompactSoftmaxModel;
+
+  beforeAll(() => {
+    model = trainSoftmax(CORPUS);
+    compact = compactModel(model);
+  });
+
+  it("encodes the same labels, features and training record in far fewer bytes", () => {
+    // Assess
+    expect(compact).toMatchObject({ kind: "softmax-tfidf", version: 2, labels: model.labels, trainedOn: model.trainedOn });
+    expect(compact.terms.split("\n")).toEqual(Object.keys(model.vocabulary).sort((a, b) => model.vocabulary[a]! - model.vocabulary[b]!));
+    expect(JSON.stringify(compact).length).toBeLessThan(JSON.stringify(model).length / 2);
+  });
+
+  it("scores every probe within 0.005 of the full-precision model, with the same best label", () => {
+    // Prepare
+    const full = softmaxClassifier(model);
+    const small = softmaxClassifier(JSON.parse(JSON.stringify(compact)) as SoftmaxModel);
+
+    // Act / Assess
+    for (const text of [...PROBES, ...CORPUS.map((d) => d.text)]) {
+      const [a, b] = [full.classify(text), small.classify(text)];
+      expect(b[0]?.label).toBe(a[0]?.label);
+      for (const score of a) expect(Math.abs(b.find((s) => s.label === score.label)!.score - score.score)).toBeLessThan(0.005);
+    }
+  });
+
+  it("is deterministic", () => {
+    // Act / Assess
+    expect(JSON.stringify(compactModel(trainSoftmax(CORPUS)))).toBe(JSON.stringify(compact));
+  });
+
+  it("rejects a compact model whose parts disagree in length", () => {
+    // Prepare
+    const truncated = { ...compact, weights: compact.weights.map((w) => w.slice(0, 4)) };
+
+    // Act / Assess
+    expect(() => softmaxClassifier(truncated)).toThrow(/model weight row 0 has \d+ values for \d+ terms/);
   });
 });
 
@@ -124,10 +187,10 @@ describe("softmaxClassifier", () => {
 
   it("rejects a model of an unsupported version", () => {
     // Prepare
-    const future = { ...model, version: 2 } as unknown as SoftmaxModel;
+    const future = { ...model, version: 3 } as unknown as SoftmaxModel;
 
     // Act / Assess
-    expect(() => softmaxClassifier(future)).toThrow("unsupported model kind softmax-tfidf v2");
+    expect(() => softmaxClassifier(future)).toThrow("unsupported model kind softmax-tfidf v3");
   });
 
   it("exposes the model's labels", () => {

@@ -1,0 +1,123 @@
+/**
+ * identity: the resolver against the local engine (dynalite with transactions), next to dynalite's own
+ * sequential PutItem rate measured in the same run.
+ *   - round_trips_per_event:<path>: DynamoDB round trips per event, counted by SDK middleware (requests
+ *     in flight at once share a round trip; SDK retries are not counted)
+ *   - events_per_second: a generated workload (new, returning, redelivered, merging customers) through
+ *     the resolver Lambda's handler, ten instances sharing the store as Lambda runs them, each batch's
+ *     records resolved concurrently
+ * This section is the identity graph's; the rest of the bench does not depend on it.
+ */
+import { PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { resolveEvent } from "../../functions/identity-graph/core/resolve";
+import { DEFAULT_IDENTITY_SETTINGS } from "../../functions/identity-graph/core/settings";
+import { TABLE_KEYS } from "../../functions/identity-graph/core/table";
+import { attributesEvent, customerStart, generateIdentityWorkload } from "../fixtures/sample-identity-events";
+import { countRequests, RequestLog } from "../local/dynamodb-requests";
+import { startLocalResolver } from "../local/identity-resolver";
+import { LOCAL_TABLE, localDynamoDBClient, startLocalIdentityStore } from "../local/identity-store";
+import { Reporter } from "./support";
+
+export const description = "identity resolver round trips per event and throughput against dynalite's PutItem rate";
+
+type Path = { readonly name: string; readonly label: string; readonly event: (i: number) => unknown; readonly prepare?: (i: number) => unknown[] };
+
+const email = (i: number) => `customer${i}@example.com`;
+const phone = (i: number) => `+1202555${String(1000 + (i % 9000)).slice(-4)}`;
+
+/** Each path's events, and what must exist before them (resolved first, not counted). */
+const PATHS: readonly Path[] = [
+  { name: "created", label: "new customer (created)", event: (i) => customerStart(`new-${i}`, `conv-new-${i}`, "p", { mediaType: "EMAIL", addressFrom: email(i) }) },
+  {
+    name: "matched",
+    label: "known customer, new conversation (matched)",
+    prepare: (i) => [customerStart(`first-${i}`, `conv-first-${i}`, "p", { mediaType: "EMAIL", addressFrom: `m${email(i)}` })],
+    event: (i) => customerStart(`again-${i}`, `conv-again-${i}`, "p", { mediaType: "EMAIL", addressFrom: `m${email(i)}` }),
+  },
+  {
+    name: "matched-same-conversation",
+    label: "known customer, same conversation (matched)",
+    prepare: (i) => [customerStart(`same-${i}`, `conv-same-${i}`, "p", { mediaType: "EMAIL", addressFrom: `s${email(i)}` })],
+    event: (i) => attributesEvent(`same-attr-${i}`, `conv-same-${i}`, "p", { email: `s${email(i)}` }),
+  },
+  {
+    name: "duplicate",
+    label: "redelivered event (duplicate)",
+    prepare: (i) => [attributesEvent(`dup-${i}`, `conv-dup-${i}`, "p", { email: `d${email(i)}` })],
+    event: (i) => attributesEvent(`dup-${i}`, `conv-dup-${i}`, "p", { email: `d${email(i)}` }),
+  },
+  {
+    name: "merged",
+    label: "two known profiles in one event (merged)",
+    prepare: (i) => [
+      customerStart(`mail-${i}`, `conv-mail-${i}`, "p", { mediaType: "EMAIL", addressFrom: `g${email(i)}` }),
+      customerStart(`call-${i}`, `conv-call-${i}`, "p", { mediaType: "VOICE", ani: phone(i) }),
+    ],
+    event: (i) => attributesEvent(`both-${i}`, `conv-both-${i}`, "p", { email: `g${email(i)}`, phone: phone(i) }),
+  },
+  {
+    name: "probabilistic",
+    label: "device + IP of a known visitor (probabilistic)",
+    prepare: (i) => [attributesEvent(`fp1-${i}`, `conv-fp1-${i}`, "p", { deviceFingerprint: `fp-${i}`, ipAddress: `198.51.100.${i % 250}` })],
+    event: (i) => attributesEvent(`fp2-${i}`, `conv-fp2-${i}`, "p", { deviceFingerprint: `fp-${i}`, ipAddress: `198.51.100.${i % 250}` }),
+  },
+];
+
+/** Resolver instances sharing the store, as the event source mapping's maximum concurrency (default 5) allows and more. */
+const INSTANCES = 10;
+
+export async function run(report: Reporter, count = 200): Promise<void> {
+  let log: RequestLog | undefined;
+  const local = await startLocalIdentityStore({
+    client: (endpoint) => {
+      const client = localDynamoDBClient(endpoint);
+      log = countRequests(client);
+      return client;
+    },
+  });
+  const requests = log!;
+  const resolve = (event: unknown) => resolveEvent(event, { store: local.store, hasher: local.hasher, settings: DEFAULT_IDENTITY_SETTINGS });
+  let putsPerSecond: number;
+  try {
+    report.heading(`identity resolver against the local engine, ${count} events per path, one at a time`);
+    const putStarted = performance.now();
+    for (let i = 0; i < count * 2; i++) {
+      await local.client.send(new PutItemCommand({ TableName: LOCAL_TABLE, Item: { [TABLE_KEYS.partition]: { S: `BENCH#${i}` }, [TABLE_KEYS.sort]: { S: "BENCH" }, n: { N: String(i) } } }));
+    }
+    putsPerSecond = (count * 2) / ((performance.now() - putStarted) / 1000);
+    report.figure("dynalite_puts_per_second", putsPerSecond, "per second", "dynalite, sequential PutItem");
+
+    for (const path of PATHS) {
+      if (path.prepare) for (let i = 0; i < count; i++) for (const event of path.prepare(i)) await resolve(event);
+      const trips: number[] = [];
+      const actions = new Set<string>();
+      const started = performance.now();
+      for (let i = 0; i < count; i++) {
+        requests.reset();
+        const resolution = await resolve(path.event(i));
+        trips.push(requests.roundTrips());
+        actions.add(`${resolution.action}/${resolution.tier ?? "-"}`);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const mean = trips.reduce((a, b) => a + b, 0) / trips.length;
+      report.figure(`round_trips_per_event:${path.name}`, mean, "count", `${path.label}: DynamoDB round trips per event (${[...new Set(trips)].sort().join(" or ")}; ${[...actions].join(", ")})`);
+      report.figure(`events_per_second:${path.name}`, count / seconds, "per second", `${path.label}: events/s, one at a time`);
+    }
+  } finally {
+    await local.close();
+  }
+
+  // A busy contact center: many customers across conversations, through the resolver Lambda's handler.
+  const workload = generateIdentityWorkload({ seed: 7, customers: count, conversations: count * 2 });
+  const lines = workload.events.map((event) => JSON.stringify(event));
+  const resolver = await startLocalResolver();
+  try {
+    const started = performance.now();
+    await resolver.replay(lines, { concurrency: INSTANCES });
+    const eventsPerSecond = lines.length / ((performance.now() - started) / 1000);
+    report.figure("events_per_second", eventsPerSecond, "per second", `${lines.length} generated events, ${INSTANCES} resolver instances on one store, batches of 10 resolved concurrently`);
+    report.figure("events_per_second_to_dynalite_puts", eventsPerSecond / putsPerSecond, "x", "events/s / dynalite sequential puts/s (goal >= 0.6)");
+  } finally {
+    await resolver.close();
+  }
+}
