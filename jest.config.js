@@ -1,17 +1,16 @@
 /**
- * Two lanes. `unit` (npm run test:unit): every test that neither synthesizes a stack, bundles a Lambda
- * nor starts a CLI, so it needs no esbuild and stays fast. `system`: the rest, named by what they do:
- * `*.synth.test.ts`, `*.bundle.test.ts`, `*.cli.test.ts`. `npm test` runs both.
+ * Two lanes. `unit` (npm run test:unit): every test that neither synthesizes a stack, bundles a Lambda,
+ * starts a CLI nor runs a whole workload, so it needs no esbuild and stays fast. `system`: the rest,
+ * named by what they do: `*.synth.test.ts`, `*.bundle.test.ts`, `*.cli.test.ts`, and
+ * `*.integration.test.ts` (many concurrent workers, a state machine run end to end). `npm test` runs both.
  */
-const SYSTEM_TESTS = "\\.(synth|bundle|cli)\\.test\\.ts$";
+const SYSTEM_TESTS = "\\.(synth|bundle|cli|integration)\\.test\\.ts$";
 
 /** @type {import('jest').Config} */
 const shared = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
-  // ESM-only dependencies, bundled to CommonJS by the global setup.
-  moduleNameMapper: { "^email-reply-parser$": "<rootDir>/node_modules/.cache/jest-esm/email-reply-parser.cjs" },
 };
 
 /** @type {import('jest').Config} */
@@ -28,6 +27,6 @@ module.exports = {
       testPathIgnorePatterns: [SYSTEM_TESTS],
       setupFilesAfterEnv: ["<rootDir>/test/setup.ts", "<rootDir>/test/support/unit-lane.ts"],
     },
-    { ...shared, displayName: "system", testMatch: ["**/*.{synth,bundle,cli}.test.ts"], setupFilesAfterEnv: ["<rootDir>/test/setup.ts"] },
+    { ...shared, displayName: "system", testMatch: ["**/*.{synth,bundle,cli,integration}.test.ts"], setupFilesAfterEnv: ["<rootDir>/test/setup.ts"] },
   ],
 };

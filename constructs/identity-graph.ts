@@ -105,7 +105,7 @@ export class IdentityGraph extends Construct {
     };
     const readHashingKey = { sid: "ReadHashingKey", actions: ["secretsmanager:GetSecretValue"], resources: [hashingKey.arn] };
 
-    // Genesys allows 300 requests a minute per client-credentials token (genesys-api-facts.md §9); the
+    // Genesys allows 300 requests a minute per client-credentials token (developer.genesys.cloud, Organization limits: `client.credentials.token.rate.per.minute`); the
     // write-back keeps to writeBackRequestsPerMinute (default 240), leaving the rest to the other functions
     // of the same OAuth client. Each resolver instance holds its own token and its own client-side bucket
     // of floor(240 / maxConcurrency) = 48 requests a minute (default 5 instances), so however Genesys

@@ -15,7 +15,7 @@ import { compactModel } from "../training/compact-model";
 import { readCorpus } from "../training/corpus";
 import { crossValidate } from "../training/evaluate";
 import { trainSoftmax } from "../training/softmax-training";
-import { corpusPath, trainCorpusModel } from "../training/train";
+import { corpusPath, trainCorpusModel } from "../build/corpus-models";
 import { kib, median, percentile, Reporter } from "./support";
 
 export const description = "embedded classifier latency, cross-validated accuracy (shipped vs unpruned), model size, hostile inputs";

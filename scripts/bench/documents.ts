@@ -4,7 +4,7 @@ import { softmaxClassifier } from "../../functions/shared/classifier/model";
 import { processFile } from "../cli/idp";
 import { generateSampleDocuments } from "../fixtures/sample-documents";
 import { localOcr } from "../local/ocr";
-import { trainCorpusModel } from "../training/train";
+import { trainCorpusModel } from "../build/corpus-models";
 import { median, Reporter } from "./support";
 
 export const description = "attachment documents: local processing time per kind of file";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { MODEL_FILE } from "../../functions/shared/classifier/backend";
-import { cachedModelKey, corpusModelFile } from "../training/train";
+import { cachedModelKey, corpusModelFile } from "./corpus-models";
 
 /** A file shipped beside a Lambda's bundle: the embedded classifier's model, trained at build time from a corpus. */
 export interface ArtifactSource {

@@ -10,7 +10,7 @@ import { ARTIFACT_SOURCES, artifactKeys } from "./bundle-artifacts";
 import { ChunkRegistry, lazyLoadingPlugin } from "./lazy-loading";
 import { BUNDLE_KIND, BundleProduct, entryPointOf, productDir } from "./lambda-bundle";
 import { deterministicZip } from "./zip";
-import { corpusModelFile } from "../training/train";
+import { corpusModelFile } from "./corpus-models";
 
 /**
  * Every bundle's esbuild options. CommonJS (Jest and the local runners `require` bundles; lazy

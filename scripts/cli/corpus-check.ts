@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { checkCorpus } from "../training/corpus";
-import { CORPUS_DIR } from "../training/train";
+import { CORPUS_DIR } from "../build/corpus-models";
 
 const files = process.argv.slice(2).length
   ? process.argv.slice(2)

@@ -12,7 +12,7 @@ import { readCorpus } from "../training/corpus";
 import { crossValidate, formatEvaluation } from "../training/evaluate";
 import { softmaxClassifier } from "../../functions/shared/classifier/model";
 import { trainNaiveBayes, trainSoftmax } from "../training/softmax-training";
-import { CORPUS_DIR, corpusPath } from "../training/train";
+import { CORPUS_DIR, corpusPath } from "../build/corpus-models";
 
 const { values } = parseArgs({
   options: { corpus: { type: "string", multiple: true }, folds: { type: "string", default: "5" }, threshold: { type: "string" } },

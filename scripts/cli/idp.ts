@@ -15,7 +15,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { analyzeDocument, classifyDocumentText, DocumentLimits } from "../../functions/attachment-routing/core/documents";
 import { softmaxClassifier, TextClassifier } from "../../functions/shared/classifier/model";
-import { trainCorpusModel } from "../training/train";
+import { trainCorpusModel } from "../build/corpus-models";
 import { LocalOcr, localOcr, ocrDocument } from "../local/ocr";
 
 export interface IdpResult {

@@ -27,7 +27,8 @@ function step(title: string, command: string, args: string[], input?: string): v
 
 step("corpora", "npx", ["tsx", "scripts/cli/corpus-check.ts"]);
 // What `cdktf synth` runs (the app in cdktf.json), without the CLI: no terraform binary needed.
-step("synthesize every environment", "npx", ["tsx", "main.ts"]);
+const [app, ...appArgs] = (JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")) as { app: string }).app.split(" ");
+step("synthesize every environment", app!, appArgs);
 step("genesyscloud schema conformance", "npx", ["tsx", "scripts/checks/check-genesys-schema.ts", "cdktf.out"]);
 step("email intent routing, local runner on samples/emails.jsonl", "npx", ["tsx", "scripts/cli/classify.ts"], readFileSync(join(ROOT, "samples", "emails.jsonl"), "utf8"));
 const graph = mkdtempSync(join(tmpdir(), "identity-graph-"));

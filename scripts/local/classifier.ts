@@ -2,7 +2,7 @@ import { loadEnvironments } from "../../config/load";
 import { RoutingPolicy } from "../../functions/email-routing/core/classify";
 import type { ClassifierBackend } from "../../functions/shared/classifier/backend";
 import { embeddedBackend } from "../../functions/shared/classifier/embedded";
-import { trainCorpusModel } from "../training/train";
+import { trainCorpusModel } from "../build/corpus-models";
 
 /**
  * The embedded backend and the routing policy of an environment, as the classify-email Lambda

@@ -3,7 +3,7 @@ import { classifyEmail, MAX_CLASSIFIER_TEXT_BYTES, RoutingPolicy } from "../../f
 import type { ClassifierBackend } from "../../functions/shared/classifier/backend";
 import { FALLBACK } from "../../functions/email-routing/core/contract";
 import { ClassScore } from "../../functions/shared/classifier/model";
-import { trainCorpusModel } from "../../scripts/training/train";
+import { trainCorpusModel } from "../../scripts/build/corpus-models";
 
 const POLICY: RoutingPolicy = { confidenceThreshold: 0.75, topicQueues: { "401K": "401K", IRA: "IRA", "529": "529" } };
 const EMAIL = { EmailSubject: "Roth question", EmailBody: "Can I convert my traditional IRA?" };

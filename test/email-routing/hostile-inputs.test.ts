@@ -3,7 +3,7 @@ import { makeHandler } from "../../functions/email-routing/classify-email/handle
 import { classifyEmailOutput, ClassifyEmailOutput, FALLBACK } from "../../functions/email-routing/core/contract";
 import { RoutingPolicy } from "../../functions/email-routing/core/classify";
 import { embeddedBackend } from "../../functions/shared/classifier/embedded";
-import { trainCorpusModel } from "../../scripts/training/train";
+import { trainCorpusModel } from "../../scripts/build/corpus-models";
 
 /**
  * Hostile and malformed inputs through the real handler (embedded model trained from the corpus),

@@ -15,7 +15,7 @@
  * await fake.close();
  * ```
  *
- * Endpoints (shapes as in shared/reference/genesys-api-facts.md):
+ * Endpoints (shapes as in the Genesys Platform API reference: ConversationsApi and the OAuth client-credentials grant):
  * - login: `POST /oauth/token` (Basic auth of the configured client, `grant_type=client_credentials`)
  * - api (Bearer token issued by this fake, else 401):
  *   - `GET /api/v2/conversations/emails/{cid}`, `.../messages`, `.../messages/{mid}`

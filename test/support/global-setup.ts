@@ -6,12 +6,10 @@ export const ESM_SHIM_DIR = join(__dirname, "..", "..", "node_modules", ".cache"
 
 /**
  * ES-module-only dependencies (using `import.meta`) that Jest's CommonJS runtime cannot load, and the
- * CommonJS file each is bundled to once per run, the way the Lambda bundles include them:
- * email-reply-parser (mapped in jest.config.js) and pdf.js' worker, which the document core loads
- * on first use (see loadPdfjsWorkerForJest).
+ * CommonJS file each is bundled to once per run, the way the Lambda bundles include them: pdf.js'
+ * worker, which the document core loads on first use (see loadPdfjsWorkerForJest).
  */
 export const ESM_ONLY_MODULES = {
-  "email-reply-parser": "email-reply-parser.cjs",
   "pdfjs-dist/legacy/build/pdf.worker.mjs": "pdfjs-worker.cjs",
 } as const;
 

@@ -21,8 +21,9 @@ export interface TriageParticipants {
 /**
  * The customer, the participant waiting in the triage queue, and the text intent.
  *
- * UNCONFIRMED (genesys-api-facts.md §4.1): replace/queue is expected to take the ACD participant waiting
- * in the queue. With no ACD participant in the triage queue at all the customer participant is used
+ * UNCONFIRMED: replace/queue is expected to take the ACD participant waiting in the queue; the API
+ * reference (ConversationsApi, `POST .../participants/{participantId}/replace/queue`) does not say which
+ * participant of an email waiting in a queue to name. With no ACD participant in the triage queue at all the customer participant is used
  * instead; with only inactive ones, the latest (load) or none, since the email has moved on (fallback).
  */
 export function triageParticipants(conversation: EmailConversation, triageQueueId: string): TriageParticipants {

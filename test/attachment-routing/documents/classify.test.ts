@@ -1,6 +1,6 @@
 import { classifyDocumentText, MAX_DOCUMENT_TEXT_BYTES } from "../../../functions/attachment-routing/core/documents";
 import { softmaxClassifier, TextClassifier } from "../../../functions/shared/classifier/model";
-import { trainCorpusModel } from "../../../scripts/training/train";
+import { trainCorpusModel } from "../../../scripts/build/corpus-models";
 import { SAMPLE_TEXTS } from "../../support/documents";
 
 const classifier = softmaxClassifier(trainCorpusModel("document-types"));

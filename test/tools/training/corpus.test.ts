@@ -5,7 +5,7 @@ import {
   COMPREHEND_MIN_DOCUMENTS_PER_CLASS,
   readCorpus,
 } from "../../../scripts/training/corpus";
-import { corpusPath } from "../../../scripts/training/train";
+import { corpusPath } from "../../../scripts/build/corpus-models";
 
 /** Small limits so each test only shows the problem it is about. */
 const LIMITS = { minPerClass: 2, maxTextBytes: 100 };

@@ -5,7 +5,7 @@
  * (esbuild does not ship the file) nor under Jest (which cannot load ES modules). So the worker
  * module is loaded here by a static specifier: esbuild inlines it into the bundle, Node/tsx load it
  * natively, and loading it sets `globalThis.pdfjsWorker`. Jest preloads a CommonJS build of the same
- * file (test/support/documents.ts), as test/support/global-setup.ts does for email-reply-parser.
+ * file (test/support/documents.ts), bundled to CommonJS by test/support/global-setup.ts.
  *
  * The worker must be the pdf.js version pdf-parse was built against: package.json pins pdfjs-dist to
  * the exact version pdf-parse depends on, and pdf.js itself refuses a mismatched worker at load time.

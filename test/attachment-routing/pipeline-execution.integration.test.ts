@@ -2,7 +2,7 @@
  * The pipeline as deployed, run locally (see pipeline-bench.ts): for each step, each kind of failure ends
  * with the email in a queue agents work, or (the conversation ended) the execution ending cleanly.
  * Every case asserts the path taken, so a catch-all can never hide a run that did not happen. The route
- * and fallback steps and the execution's time limit are in pipeline-recovery.test.ts.
+ * and fallback steps and the execution's time limit are in pipeline-recovery.integration.test.ts.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

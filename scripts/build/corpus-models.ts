@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { cacheDir, isProjectSource, productKey, readManifest, repoPath, ROOT, writeAtomically, writeManifest } from "../build/build-cache";
+import { cacheDir, isProjectSource, productKey, readManifest, repoPath, ROOT, writeAtomically, writeManifest } from "./build-cache";
 import { CompactSoftmaxModel } from "../../functions/shared/classifier/model";
-import { compactModel } from "./compact-model";
-import { readCorpus } from "./corpus";
-import { trainSoftmax } from "./softmax-training";
+import { compactModel } from "../training/compact-model";
+import { readCorpus } from "../training/corpus";
+import { trainSoftmax } from "../training/softmax-training";
 
 /** Build-time only: the corpora live in the repository's `corpus/` folder. */
 export const CORPUS_DIR = join(__dirname, "..", "..", "corpus");
