@@ -18,7 +18,7 @@ import { ATTACHMENT_OCR_START } from "../../functions/attachment-routing/ocr-sta
 import { ATTACHMENT_ROUTE } from "../../functions/attachment-routing/route/environment";
 import { classifierFunction } from "../aws/classifier-function";
 import { allowRuleToSend, deadLetterQueue } from "../aws/event-queue";
-import { assumeRolePolicy, PolicyStatement, policyDocument } from "../aws/iam";
+import { assumeRolePolicy, PolicyStatement, policyDocument, STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS } from "../aws/iam";
 import { FunctionDefaults, NodejsFunction } from "../aws/nodejs-function";
 import { Naming } from "../naming";
 import { DocumentsBucket } from "./documents";
@@ -174,20 +174,10 @@ export class AttachmentPipeline extends Construct {
     }
     const statements: PolicyStatement[] = [{ sid: "InvokeSteps", actions: ["lambda:InvokeFunction"], resources: Object.values(this.functions).map((f) => f.function.arn) }];
     if (this.executionLogs) {
-      // Step Functions sets up log delivery with the role's credentials, and CloudWatch Logs' delivery
-      // actions (CreateLogDelivery and the rest) have no resource-level permissions: "*" is their only form.
+      // Step Functions sets up log delivery with the role's credentials; these actions take "*" only.
       statements.push({
         sid: "DeliverExecutionLogs",
-        actions: [
-          "logs:CreateLogDelivery",
-          "logs:GetLogDelivery",
-          "logs:UpdateLogDelivery",
-          "logs:DeleteLogDelivery",
-          "logs:ListLogDeliveries",
-          "logs:PutResourcePolicy",
-          "logs:DescribeResourcePolicies",
-          "logs:DescribeLogGroups",
-        ],
+        actions: [...STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS],
         resources: ["*"],
       });
     }

@@ -41,3 +41,31 @@ export function assumeRolePolicy(trust: ServicePrincipalTrust): string {
     ],
   });
 }
+
+/**
+ * What Step Functions needs to deliver execution logs to CloudWatch Logs (Step Functions developer
+ * guide, "Logging using CloudWatch Logs"): log deliveries and the account's log resource policy are not
+ * named resources, so these actions take `Resource: "*"` only.
+ */
+export const STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS = [
+  "logs:CreateLogDelivery",
+  "logs:GetLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutResourcePolicy",
+  "logs:DescribeResourcePolicies",
+  "logs:DescribeLogGroups",
+] as const;
+
+/** The bucket policy statement refusing any request not made over TLS. */
+export function denyInsecureTransport(bucketArn: string): PolicyStatement {
+  return {
+    sid: "DenyInsecureTransport",
+    effect: "Deny",
+    principals: "*",
+    actions: ["s3:*"],
+    resources: [bucketArn, `${bucketArn}/*`],
+    conditions: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}

@@ -6,7 +6,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { PolicyStatement, policyDocument } from "./iam";
+import { denyInsecureTransport, PolicyStatement, policyDocument } from "./iam";
 
 export interface SecureBucketProps {
   readonly bucketName: string;
@@ -49,14 +49,7 @@ export class SecureBucket extends Construct {
     new S3BucketPolicy(this, "policy", {
       bucket,
       policy: policyDocument([
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          principals: "*",
-          actions: ["s3:*"],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          conditions: { Bool: { "aws:SecureTransport": "false" } },
-        },
+        denyInsecureTransport(this.bucket.arn),
         ...(props.statements ?? []),
       ]),
     });

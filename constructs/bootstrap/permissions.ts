@@ -1,5 +1,5 @@
 import { Environment } from "../../config/environment";
-import { PolicyStatement } from "../aws/iam";
+import { PolicyStatement, STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS } from "../aws/iam";
 import { partitionOf, resourcePrefix } from "./ci-names";
 
 /** What a grant is made for: one environment in one account and region. */
@@ -134,17 +134,7 @@ export const DEPLOY_GRANTS: readonly DeployGrant[] = [
   {
     sid: "StepFunctionsLogDelivery",
     types: [],
-    // AWS's policy for Step Functions logging to CloudWatch Logs (Step Functions developer guide, cw-logs).
-    actions: [
-      "logs:CreateLogDelivery",
-      "logs:GetLogDelivery",
-      "logs:UpdateLogDelivery",
-      "logs:DeleteLogDelivery",
-      "logs:ListLogDeliveries",
-      "logs:PutResourcePolicy",
-      "logs:DescribeResourcePolicies",
-      "logs:DescribeLogGroups",
-    ],
+    actions: [...STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS],
     resources: () => ["*"],
     broader: "Log deliveries and the account's log resource policy are not named resources; AWS documents Resource \"*\" for them (UNCONFIRMED that no narrower form works).",
   },
@@ -354,14 +344,7 @@ export function workloadBoundaryStatements(environment: Environment): PolicyStat
         "xray:GetSamplingRules",
         "xray:GetSamplingTargets",
         "cloudwatch:PutMetricData",
-        "logs:CreateLogDelivery",
-        "logs:GetLogDelivery",
-        "logs:UpdateLogDelivery",
-        "logs:DeleteLogDelivery",
-        "logs:ListLogDeliveries",
-        "logs:PutResourcePolicy",
-        "logs:DescribeResourcePolicies",
-        "logs:DescribeLogGroups",
+        ...STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS,
         "kms:Decrypt",
         "kms:GenerateDataKey",
       ],

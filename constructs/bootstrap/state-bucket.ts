@@ -7,7 +7,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { PolicyStatement, policyDocument } from "../aws/iam";
+import { denyInsecureTransport, PolicyStatement, policyDocument } from "../aws/iam";
 
 /** One state object in the bucket and the CI roles that own it. */
 export interface StateTenant {
@@ -84,14 +84,7 @@ export class StateBucket extends Construct {
       provider,
       bucket,
       policy: policyDocument([
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          principals: "*",
-          actions: ["s3:*"],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          conditions: { Bool: { "aws:SecureTransport": "false" } },
-        },
+        denyInsecureTransport(this.bucket.arn),
         ...isolation,
       ]),
     });

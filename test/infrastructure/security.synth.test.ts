@@ -1,3 +1,4 @@
+import { STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS } from "../../constructs/aws/iam";
 import { loadEnvironments } from "../../config/load";
 import { Block, resourcesOf, synthesize, Synthesized } from "../support/synth";
 
@@ -12,13 +13,12 @@ const TEST_SECRETS = {
 };
 
 /** Actions AWS offers no resource-level permissions for: `Resource: "*"` is the only form. */
-const RESOURCELESS_ACTIONS = new Set([
+const RESOURCELESS_ACTIONS = new Set<string>([
   "textract:StartDocumentTextDetection",
   "textract:GetDocumentTextDetection",
   "xray:PutTraceSegments",
   "xray:PutTelemetryRecords",
-  // Step Functions' execution logging: CloudWatch Logs' vended-log delivery actions.
-  ...["CreateLogDelivery", "GetLogDelivery", "UpdateLogDelivery", "DeleteLogDelivery", "ListLogDeliveries", "PutResourcePolicy", "DescribeResourcePolicies", "DescribeLogGroups"].map((a) => `logs:${a}`),
+  ...STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS,
 ]);
 
 interface Statement {

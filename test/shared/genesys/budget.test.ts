@@ -8,22 +8,16 @@ import {
   GenesysTimeoutError,
   isTransientGenesysError,
 } from "../../../functions/shared/genesys/client";
-import { faults, GenesysFake, startGenesysFake } from "../../support/genesys-fake";
-import { CONVERSATION_ID, clientFor, triageEmail } from "./harness";
+import { faults, GenesysFake } from "../../support/genesys-fake";
+import { CONVERSATION_ID, clientFor, seededGenesysFake } from "./harness";
 import { ACKNOWLEDGEMENT } from "./methods";
 
 let fake: GenesysFake;
 const ATTRIBUTES = `PATCH /api/v2/conversations/${CONVERSATION_ID}/participants/p-customer/attributes`;
 const CONVERSATION = `GET /api/v2/conversations/emails/${CONVERSATION_ID}`;
 
-beforeEach(async () => {
-  fake = await startGenesysFake();
-  fake.seedConversation(triageEmail());
-});
-
-afterEach(async () => {
-  await fake.close();
-});
+beforeEach(async () => (fake = await seededGenesysFake()));
+afterEach(() => fake.close());
 
 /** A Lambda context with `remainingMs` left, on the test's clock. */
 const lambdaContext = (remainingMs: number) => ({ getRemainingTimeInMillis: () => remainingMs });

@@ -8,20 +8,14 @@ import {
   GenesysTimeoutError,
   isTransientGenesysError,
 } from "../../../functions/shared/genesys/client";
-import { faults, GenesysFake, startGenesysFake } from "../../support/genesys-fake";
-import { CONVERSATION_ID, clientFor, triageEmail } from "./harness";
+import { faults, GenesysFake } from "../../support/genesys-fake";
+import { CONVERSATION_ID, clientFor, seededGenesysFake } from "./harness";
 import { METHODS } from "./methods";
 
 let fake: GenesysFake;
 
-beforeEach(async () => {
-  fake = await startGenesysFake();
-  fake.seedConversation(triageEmail());
-});
-
-afterEach(async () => {
-  await fake.close();
-});
+beforeEach(async () => (fake = await seededGenesysFake()));
+afterEach(() => fake.close());
 
 const BUDGET_MS = 30_000;
 

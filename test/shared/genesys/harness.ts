@@ -1,5 +1,5 @@
 import { GenesysClient, GenesysClientOptions } from "../../../functions/shared/genesys/client";
-import { FakeEmailConversation, GenesysFake } from "../../support/genesys-fake";
+import { FakeEmailConversation, GenesysFake, startGenesysFake } from "../../support/genesys-fake";
 
 /**
  * A fake clock: `sleep` records the delay and advances `now` by it, instantly. `timeoutSignal` makes
@@ -120,4 +120,11 @@ export function triageEmail(pdfBytes: Uint8Array = new TextEncoder().encode("%PD
       },
     ],
   };
+}
+
+/** A Genesys fake holding the triage email (`triageEmail()`), for a test to use and close. */
+export async function seededGenesysFake(): Promise<GenesysFake> {
+  const fake = await startGenesysFake();
+  fake.seedConversation(triageEmail());
+  return fake;
 }

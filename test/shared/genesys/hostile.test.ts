@@ -6,20 +6,14 @@ import {
   GenesysValidationError,
   MAX_GENESYS_ID_LENGTH,
 } from "../../../functions/shared/genesys/client";
-import { faults, GenesysFake, startGenesysFake } from "../../support/genesys-fake";
-import { CONVERSATION_ID, clientFor, triageEmail } from "./harness";
+import { faults, GenesysFake } from "../../support/genesys-fake";
+import { CONVERSATION_ID, clientFor, seededGenesysFake } from "./harness";
 import { ACKNOWLEDGEMENT } from "./methods";
 
 let fake: GenesysFake;
 
-beforeEach(async () => {
-  fake = await startGenesysFake();
-  fake.seedConversation(triageEmail());
-});
-
-afterEach(async () => {
-  await fake.close();
-});
+beforeEach(async () => (fake = await seededGenesysFake()));
+afterEach(() => fake.close());
 
 const HOSTILE_IDS: [string, unknown][] = [
   ["300 characters", "c".repeat(300)],

@@ -1,6 +1,6 @@
 import { TokenBucket } from "../../../functions/shared/genesys/client";
-import { GenesysFake, startGenesysFake } from "../../support/genesys-fake";
-import { CONVERSATION_ID, clientFor, fakeClock, triageEmail } from "./harness";
+import { GenesysFake } from "../../support/genesys-fake";
+import { CONVERSATION_ID, clientFor, fakeClock, seededGenesysFake } from "./harness";
 
 describe("TokenBucket", () => {
   it("lets a full minute's burst through and then spaces requests at the refill rate", async () => {
@@ -58,14 +58,8 @@ describe("TokenBucket", () => {
 describe("GenesysClient rate limit", () => {
   let fake: GenesysFake;
 
-  beforeEach(async () => {
-    fake = await startGenesysFake();
-    fake.seedConversation(triageEmail());
-  });
-
-  afterEach(async () => {
-    await fake.close();
-  });
+  beforeEach(async () => (fake = await seededGenesysFake()));
+  afterEach(() => fake.close());
 
   it("spaces API requests once over requestsPerMinute, shared across methods", async () => {
     // Prepare

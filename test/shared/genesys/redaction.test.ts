@@ -1,17 +1,11 @@
 import { GenesysClient, GenesysError } from "../../../functions/shared/genesys/client";
-import { GenesysFake, startGenesysFake } from "../../support/genesys-fake";
-import { CONVERSATION_ID, clientFor, triageEmail } from "./harness";
+import { GenesysFake } from "../../support/genesys-fake";
+import { CONVERSATION_ID, clientFor, seededGenesysFake } from "./harness";
 
 let fake: GenesysFake;
 
-beforeEach(async () => {
-  fake = await startGenesysFake();
-  fake.seedConversation(triageEmail());
-});
-
-afterEach(async () => {
-  await fake.close();
-});
+beforeEach(async () => (fake = await seededGenesysFake()));
+afterEach(() => fake.close());
 
 /** Every way a caller might print an error. */
 function renderings(error: unknown): string {

@@ -1,6 +1,6 @@
 import { GenesysApiError, GenesysNetworkError, GenesysRateLimitError } from "../../../functions/shared/genesys/client";
-import { GenesysFake, startGenesysFake } from "../../support/genesys-fake";
-import { CONVERSATION_ID, clientFor, triageEmail } from "./harness";
+import { GenesysFake } from "../../support/genesys-fake";
+import { CONVERSATION_ID, clientFor, seededGenesysFake } from "./harness";
 
 let fake: GenesysFake;
 const PATH = `/api/v2/conversations/emails/${CONVERSATION_ID}`;
@@ -13,14 +13,8 @@ const ACK = {
   textBody: "Thank you.",
 };
 
-beforeEach(async () => {
-  fake = await startGenesysFake();
-  fake.seedConversation(triageEmail());
-});
-
-afterEach(async () => {
-  await fake.close();
-});
+beforeEach(async () => (fake = await seededGenesysFake()));
+afterEach(() => fake.close());
 
 describe("GenesysClient retries on 429", () => {
   it("waits Retry-After seconds and then succeeds", async () => {
