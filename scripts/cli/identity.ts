@@ -39,6 +39,9 @@ async function replay(file: string, concurrency: number, dir: string | undefined
     let printed = 0;
     await resolver.replay(lines, {
       concurrency,
+      // One instance resolves one event at a time, in input order, so outcomes that depend on arrival order
+      // across conversations (device-and-IP matches) are reproducible; several run batches of 10, as Lambda does.
+      batchSize: concurrency === 1 ? 1 : 10,
       onResult: (index, line) => {
         ready.set(index, line);
         while (ready.has(printed)) {
