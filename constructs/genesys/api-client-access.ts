@@ -7,13 +7,14 @@ import { DataGenesyscloudAuthRole } from "../../.gen/providers/genesyscloud/data
 import { OauthClient } from "../../.gen/providers/genesyscloud/oauth-client";
 
 /**
- * Lifetime of the functions' access tokens. The functions cache a token until shortly before
- * `expires_in` and fetch a new one on a 401 (functions/shared/genesys/token.ts), so a short lifetime
- * costs one token request per warm container per hour while limiting what a leaked token is worth.
- * Genesys accepts 300-172800 s for client-credentials clients (help.mypurecloud.com/?p=188023,
- * "Create an OAuth client"); the provider's own default is 86400.
+ * Lifetime of the functions' access tokens: no longer than they need. The client refreshes a token
+ * 60 s before `expires_in` and no attempt lasts longer than 10 s (functions/shared/genesys/token.ts,
+ * client.ts), so any lifetime from 300 s works; 15 minutes costs one token request per warm container
+ * every 14 minutes and limits what a leaked token is worth to a quarter of an hour. Genesys accepts
+ * 300-172800 s for client-credentials clients (help.mypurecloud.com/?p=188023, "Create an OAuth
+ * client"); the provider's own default is 86400.
  */
-export const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
+export const DEFAULT_TOKEN_LIFETIME_SECONDS = 900;
 const TOKEN_LIFETIME_RANGE = [300, 172_800] as const;
 
 /** Days a deleted secret stays recoverable in protected environments (Secrets Manager allows 7-30). */

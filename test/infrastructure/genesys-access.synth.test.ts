@@ -126,7 +126,7 @@ describe("the functions' OAuth client", () => {
     const [role] = Object.entries(stack.data.genesyscloud_auth_role!);
     expect(role![1]).toEqual({ name: "gcx-dev-functions" });
     const client = onlyResource(stack, "genesyscloud_oauth_client");
-    expect(client).toMatchObject({ name: "gcx-dev-functions", authorized_grant_type: "CLIENT-CREDENTIALS", access_token_validity_seconds: 3600 });
+    expect(client).toMatchObject({ name: "gcx-dev-functions", authorized_grant_type: "CLIENT-CREDENTIALS", access_token_validity_seconds: 900 });
     expect(client.roles).toEqual([
       { role_id: `\${data.genesyscloud_auth_role.${role![0]}.id}`, division_id: expect.stringMatching(/^\$\{data\.genesyscloud_auth_division_home\.[^}]+\.id\}$/) },
     ]);

@@ -6,6 +6,7 @@ import {
   UpdateEndpointCommand,
 } from "@aws-sdk/client-comprehend";
 import { mockClient } from "aws-sdk-client-mock";
+import { makeHandler } from "../../functions/shared/comprehend-endpoint-manager/handler";
 import { EndpointManagerError, manageEndpoint } from "../../functions/shared/comprehend-endpoint-manager/manager";
 
 const ACCOUNT = "arn:aws:comprehend:us-east-1:123456789012";
@@ -281,5 +282,32 @@ describe("manageEndpoint input", () => {
 
     // Assess
     await expect(attempt).rejects.toThrow(/ModelArn: /);
+  });
+});
+
+describe("the endpoint manager's handler", () => {
+  beforeEach(() => comprehend.reset());
+
+  it("answers Terraform with the converged endpoint, within the invocation's time left, logging the action", async () => {
+    // Prepare
+    comprehend.on(DescribeEndpointCommand).rejectsOnce(notFound()).resolves(inService(MODEL_V1, 1));
+    comprehend.on(CreateEndpointCommand).resolves({ EndpointArn: ARN });
+    const logged: Array<[string, unknown]> = [];
+    const handler = makeHandler({ ...deps(), logger: { info: (message: string, fields?: unknown) => void logged.push([message, fields]), warn: () => undefined, error: () => undefined } as never });
+    // Act
+    const result = await handler({ ...SPEC, tf: { action: "create" } }, { getRemainingTimeInMillis: () => 600_000 });
+    // Assess
+    expect(result).toMatchObject({ EndpointArn: ARN, Status: "IN_SERVICE" });
+    expect(logged.map(([message]) => message)).toEqual(["endpoint request", "endpoint converged"]);
+    expect(logged[0]![1]).toEqual({ action: "create" });
+  });
+
+  it("fails the apply with a message when the invocation has no time left to wait", async () => {
+    // Prepare
+    comprehend.on(DescribeEndpointCommand).rejectsOnce(notFound()).resolves(withStatus("CREATING"));
+    comprehend.on(CreateEndpointCommand).resolves({ EndpointArn: ARN });
+    const handler = makeHandler({ ...deps(), logger: { info: () => undefined, warn: () => undefined, error: () => undefined } as never });
+    // Act / Assess
+    await expect(handler({ ...SPEC, tf: { action: "create" } }, { getRemainingTimeInMillis: () => 1_000 })).rejects.toBeInstanceOf(EndpointManagerError);
   });
 });

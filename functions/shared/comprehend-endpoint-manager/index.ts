@@ -1,20 +1,11 @@
-import type { Context } from "aws-lambda";
 import { ComprehendClient } from "@aws-sdk/client-comprehend";
-import { Logger } from "@aws-lambda-powertools/logger";
-import { manageEndpoint } from "./manager";
+import { createTelemetry } from "../telemetry";
+import { makeHandler } from "./handler";
 
-const client = new ComprehendClient({});
-const logger = new Logger({ serviceName: "comprehend-endpoint-manager" });
+const { logger } = createTelemetry("comprehend-endpoint-manager");
 
-/** Invoked by Terraform (aws_lambda_invocation, CRUD) to manage the real-time classifier endpoint. */
-export async function handler(event: unknown, context: Context) {
-  const action = (event as { tf?: { action?: string } })?.tf?.action;
-  logger.info("endpoint request", { action });
-  const result = await manageEndpoint(event, {
-    client,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    remainingMs: () => context.getRemainingTimeInMillis(),
-  });
-  logger.info("endpoint converged", { ...result });
-  return result;
-}
+export const handler = makeHandler({
+  client: new ComprehendClient({}),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  logger,
+});
