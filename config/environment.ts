@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CLASSIFIER_BACKENDS } from "../functions/shared/classifier/environment";
 import { identitySettingsSchema } from "../functions/identity-graph/core/settings";
 import { GENESYS_AWS_ACCOUNT_ID, GENESYS_FEDRAMP_AWS_ACCOUNT_ID, GENESYS_REGIONS } from "../functions/shared/genesys/regions";
 
@@ -9,7 +10,7 @@ const label = z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, "must be 1-60 letters, d
 
 const classifier = z.strictObject({
   /** `embedded`: model trained at build time and bundled in the Lambda. `comprehend`: a real-time endpoint. */
-  backend: z.enum(["embedded", "comprehend"]),
+  backend: z.enum(CLASSIFIER_BACKENDS),
   /** Below this confidence the email goes to the fallback queue. */
   confidenceThreshold: z.number().min(0).max(1).default(0.75),
   comprehend: z
@@ -75,7 +76,7 @@ const attachmentRouting = z.strictObject({
     .default({ Invoice: "Invoices", ClaimForm: "Claims", Complaint: "Complaints" }),
   classifier: z
     .strictObject({
-      backend: z.enum(["embedded", "comprehend"]).default("embedded"),
+      backend: z.enum(CLASSIFIER_BACKENDS).default("embedded"),
       confidenceThreshold: z.number().min(0).max(1).default(0.6),
       comprehend: z.strictObject({ inferenceUnits: z.number().int().min(1).max(10).default(1) }).prefault({}),
     })
@@ -245,7 +246,6 @@ export const environmentSchema = z
     },
   }));
 
-export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type EnvironmentSettings = z.output<typeof environmentSchema>;
 
 /** A validated environment: its settings plus the name it is deployed under. */

@@ -2,7 +2,7 @@
  * The one terraform version this project is planned, applied and tested with. The stacks require it
  * (`terraform.required_version`), the workflows install it (scripts/ci/environments.ts prints it for
  * them), `cdktf diff|deploy|destroy` refuses any other (scripts/ci/terraform-preflight.ts), and the
- * docs name it; test/workflows/terraform-version.test.ts fails when any of them disagree.
+ * docs name it; test/workflows/terraform-version.synth.test.ts fails when any of them disagree.
  *
  * At least 1.11: the S3 backend's native lock file (`use_lockfile`) is GA from 1.11.0, which also
  * deprecated the DynamoDB lock table (terraform CHANGELOG 1.10.0 and 1.11.0). One exact version,

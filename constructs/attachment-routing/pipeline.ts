@@ -70,7 +70,7 @@ export class AttachmentPipeline extends Construct {
     super(scope, id);
     const { naming, settings } = props;
     const common = props.functionDefaults;
-    const genesysEnvironment = { GENESYS_REGION: props.genesysRegion, GENESYS_CREDENTIALS_SECRET_ARN: props.genesysCredentialsSecretArn };
+    const genesysAccess = { GENESYS_REGION: props.genesysRegion, GENESYS_CREDENTIALS_SECRET_ARN: props.genesysCredentialsSecretArn };
     const readGenesysSecret = { sid: "ReadGenesysCredentials", actions: ["secretsmanager:GetSecretValue"], resources: [props.genesysCredentialsSecretArn] };
     const documentObjects = props.documents.objectsArn;
     const { callback } = props;
@@ -83,7 +83,7 @@ export class AttachmentPipeline extends Construct {
       memoryMb: 1024,
       ...common,
       environment: {
-        ...genesysEnvironment,
+        ...genesysAccess,
         DOCUMENTS_BUCKET: props.documents.name,
         DOCUMENT_LIMITS: { maxBytes: settings.maxAttachmentBytes, classificationPages: settings.classificationPages },
       },
@@ -133,7 +133,7 @@ export class AttachmentPipeline extends Construct {
       timeoutSeconds: STEP_TIMEOUT_SECONDS.route,
       ...common,
       environment: {
-        ...genesysEnvironment,
+        ...genesysAccess,
         QUEUE_IDS: props.queueIds,
         FALLBACK_QUEUE_ID: props.fallbackQueueId,
         RESEND_FROM_ADDRESS: props.fromAddress,
@@ -156,7 +156,7 @@ export class AttachmentPipeline extends Construct {
       description: "Moves an email the pipeline could not route out of the triage queue, to its text intent's queue",
       timeoutSeconds: STEP_TIMEOUT_SECONDS.fallback,
       ...common,
-      environment: { ...genesysEnvironment, QUEUE_IDS: props.queueIds, FALLBACK_QUEUE_ID: props.fallbackQueueId },
+      environment: { ...genesysAccess, QUEUE_IDS: props.queueIds, FALLBACK_QUEUE_ID: props.fallbackQueueId },
       statements: [readGenesysSecret],
       // Invoked asynchronously by the status-change rule: what it keeps failing on is kept, with an alarm.
       asyncInvocation: { onFailureQueueArn: this.rescueDeadLetters.arn, maximumRetryAttempts: 2, maximumEventAgeSeconds: 3_600 },

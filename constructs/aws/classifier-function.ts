@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import * as z from "zod";
-import { classifierBackendEnvironment } from "../../functions/shared/classifier/environment";
+import { ClassifierBackendName, classifierBackendVariables } from "../../functions/shared/classifier/environment";
 import { LambdaContract, LambdaEnvironment } from "../../functions/shared/env";
 import { readCorpus } from "../../scripts/training/corpus";
 import { Naming } from "../naming";
@@ -10,13 +10,13 @@ import { FunctionDefaults, NodejsFunction } from "./nodejs-function";
 
 /** An environment's choice of classifier, as the configuration gives it. */
 export interface ClassifierSettings {
-  readonly backend: "embedded" | "comprehend";
+  readonly backend: ClassifierBackendName;
   readonly confidenceThreshold: number;
   readonly comprehend: { readonly inferenceUnits: number; readonly languageCode?: string; readonly trainingTimeoutMinutes?: number };
 }
 
 /** The variables this construct sets itself on every classifier function. */
-type ClassifierShape = typeof classifierBackendEnvironment & { CONFIDENCE_THRESHOLD: z.ZodType };
+type ClassifierShape = typeof classifierBackendVariables & { CONFIDENCE_THRESHOLD: z.ZodType };
 type OwnVariable = keyof ClassifierShape;
 
 export interface ClassifierFunctionProps<S extends z.ZodObject<ClassifierShape>> {

@@ -33,7 +33,7 @@ const arn = (c: GrantContext, service: string, resource: string, scope: "regiona
 /**
  * What the deploy role may change, one grant per group of Terraform types the environment stack
  * manages. Reads (refresh, data sources) come from the AWS managed ReadOnlyAccess policy both CI
- * roles carry, so the grants below hold only the writes. test/infrastructure/bootstrap-stack.test.ts
+ * roles carry, so the grants below hold only the writes. test/infrastructure/bootstrap-stack.synth.test.ts
  * fails when a stack holds a type no grant names: add its writes here when a capability adds one.
  * Each resource pattern starts with the environment's `<prefix>-<env>-`, except where `broader` says why not.
  * UNCONFIRMED: the write actions are those the AWS provider's create, update and delete call for each

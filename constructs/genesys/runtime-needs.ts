@@ -7,7 +7,7 @@ import { Naming } from "../naming";
 /**
  * What a capability needs from Genesys at run time: the event topics streamed to it and the Platform
  * API operations its functions call (permissions follow from the operations, see
- * functions/shared/genesys/permissions.ts). test/infrastructure/runtime-needs.test.ts checks each
+ * functions/shared/genesys/permissions.ts). test/infrastructure/genesys-access.synth.test.ts checks each
  * declaration against the calls the capability's functions really make.
  */
 export interface GenesysRuntimeNeeds {

@@ -1,12 +1,12 @@
 import * as z from "zod";
-import { classifierBackendEnvironment, requireEndpointForComprehend } from "../../shared/classifier/environment";
+import { classifierBackendVariables, requireEndpointForComprehend } from "../../shared/classifier/environment";
 import { jsonVariable, lambdaContract } from "../../shared/env";
 
 export const ATTACHMENT_CLASSIFY = lambdaContract(
   "attachment-routing/classify",
   requireEndpointForComprehend(
     z.object({
-      ...classifierBackendEnvironment,
+      ...classifierBackendVariables,
       DOCUMENTS_BUCKET: z.string().min(3),
       CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1),
       DOCUMENT_QUEUES: jsonVariable(z.record(z.string(), z.string()), "an object of document type to queue name"),

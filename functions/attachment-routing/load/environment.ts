@@ -1,13 +1,13 @@
 import * as z from "zod";
 import { jsonVariable, lambdaContract } from "../../shared/env";
-import { genesysEnvironment } from "../../shared/genesys/environment";
+import { genesysVariables } from "../../shared/genesys/environment";
 
 const positiveInteger = z.number().int().positive();
 
 export const ATTACHMENT_LOAD = lambdaContract(
   "attachment-routing/load",
   z.object({
-    ...genesysEnvironment,
+    ...genesysVariables,
     DOCUMENTS_BUCKET: z.string().min(3),
     DOCUMENT_LIMITS: jsonVariable(
       z.strictObject({

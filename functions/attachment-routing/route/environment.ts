@@ -1,11 +1,11 @@
 import * as z from "zod";
 import { jsonVariable, lambdaContract } from "../../shared/env";
-import { genesysEnvironment } from "../../shared/genesys/environment";
+import { genesysVariables } from "../../shared/genesys/environment";
 
 export const ATTACHMENT_ROUTE = lambdaContract(
   "attachment-routing/route",
   z.object({
-    ...genesysEnvironment,
+    ...genesysVariables,
     QUEUE_IDS: jsonVariable(z.record(z.string(), z.string().min(1)), "an object of queue name to queue id"),
     FALLBACK_QUEUE_ID: z.string().min(1),
     RESEND_FROM_ADDRESS: z.email(),

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { classifierBackendEnvironment, requireEndpointForComprehend } from "../../shared/classifier/environment";
+import { classifierBackendVariables, requireEndpointForComprehend } from "../../shared/classifier/environment";
 import { jsonVariable, lambdaContract } from "../../shared/env";
 
 /** The email classifier's configuration. No secrets live here. */
@@ -7,7 +7,7 @@ export const CLASSIFY_EMAIL = lambdaContract(
   "email-routing/classify-email",
   requireEndpointForComprehend(
     z.object({
-      ...classifierBackendEnvironment,
+      ...classifierBackendVariables,
       CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1),
       TOPIC_QUEUES: jsonVariable(z.record(z.string(), z.string()), "an object of label to queue name"),
     }),

@@ -3,7 +3,7 @@ import { jsonVariable } from "../../shared/env";
 import { identitySettingsSchema } from "./settings";
 
 /** Variables shared by the identity functions: the graph's table, the identifier hashing key and the resolution settings. */
-export const identityEnvironment = {
+export const identityVariables = {
   TABLE_NAME: z.string().min(3),
   HMAC_KEY_SECRET_ARN: z.string().startsWith("arn:"),
   IDENTITY_SETTINGS: jsonVariable(identitySettingsSchema, "identity settings"),

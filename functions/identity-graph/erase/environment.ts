@@ -1,5 +1,5 @@
 import * as z from "zod";
 import { lambdaContract } from "../../shared/env";
-import { identityEnvironment } from "../core/environment";
+import { identityVariables } from "../core/environment";
 
-export const IDENTITY_ERASE = lambdaContract("identity-graph/erase", z.object(identityEnvironment));
+export const IDENTITY_ERASE = lambdaContract("identity-graph/erase", z.object(identityVariables));

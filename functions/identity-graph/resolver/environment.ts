@@ -1,13 +1,13 @@
 import * as z from "zod";
 import { lambdaContract } from "../../shared/env";
-import { genesysEnvironment } from "../../shared/genesys/environment";
-import { identityEnvironment } from "../core/environment";
+import { genesysVariables } from "../../shared/genesys/environment";
+import { identityVariables } from "../core/environment";
 
 export const IDENTITY_RESOLVER = lambdaContract(
   "identity-graph/resolver",
   z.object({
-    ...identityEnvironment,
-    ...genesysEnvironment,
+    ...identityVariables,
+    ...genesysVariables,
     DEAD_LETTER_QUEUE_URL: z.url(),
     /** This instance's share of the Genesys per-token rate limit. */
     WRITE_BACK_REQUESTS_PER_MINUTE: z.coerce.number().int().positive(),

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ClassScore, SoftmaxModel } from "./model";
 import { embeddedBackend } from "./embedded";
+import type { ClassifierBackendName } from "./environment";
 
 /** Something that scores a text against labels, best first: the embedded model or a Comprehend endpoint. */
 export interface ClassifierBackend {
@@ -39,7 +40,7 @@ function lazyComprehendBackend(endpointArn: string): ClassifierBackend {
  * not need: the embedded model from `bundleDir`, or the Comprehend endpoint (retries are the backend's own).
  */
 export function lazyClassifierBackend(
-  env: { CLASSIFIER_BACKEND: "embedded" | "comprehend"; COMPREHEND_ENDPOINT_ARN?: string | undefined },
+  env: { CLASSIFIER_BACKEND: ClassifierBackendName; COMPREHEND_ENDPOINT_ARN?: string | undefined },
   bundleDir: string,
 ): () => ClassifierBackend {
   let backend: ClassifierBackend | undefined;

@@ -2,7 +2,7 @@ import * as z from "zod";
 import { GENESYS_REGIONS } from "./regions";
 
 /** The variables of a function that calls Genesys: the org's region and the OAuth client's secret ({clientId, clientSecret}). */
-export const genesysEnvironment = {
+export const genesysVariables = {
   GENESYS_REGION: z.enum(GENESYS_REGIONS),
   GENESYS_CREDENTIALS_SECRET_ARN: z.string().startsWith("arn:"),
 };

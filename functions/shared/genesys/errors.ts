@@ -46,7 +46,6 @@ export const PERMANENT_GENESYS_ERROR_NAMES = [
   "GenesysDownloadRefusedError",
 ] as const;
 
-export type TransientGenesysErrorName = (typeof TRANSIENT_GENESYS_ERROR_NAMES)[number];
 export type PermanentGenesysErrorName = (typeof PERMANENT_GENESYS_ERROR_NAMES)[number];
 
 const TRANSIENT_NAMES: ReadonlySet<string> = new Set(TRANSIENT_GENESYS_ERROR_NAMES);

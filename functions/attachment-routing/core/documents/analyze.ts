@@ -2,8 +2,6 @@ import { countTiffPages, describeUnsupported, detectFileType, SupportedType, typ
 import { DocumentLimits, resolveDocumentLimits } from "./limits";
 import { inspectPdf, pdfPageCount, truncatePdf } from "./pdf";
 
-export type DocumentStatus = "readable" | "encrypted" | "unsupported" | "invalid";
-
 interface AnalysisCommon {
   readonly fileName: string;
   /** Size of the original file. */
