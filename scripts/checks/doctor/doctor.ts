@@ -12,7 +12,7 @@ import { checkStackAgainstSchema } from "../check-genesys-schema";
 import { GenesysAdminApi, GenesysAdminApiError, GenesysOAuthClient, GenesysRole } from "../genesys-admin-api";
 import { namesOverLimits } from "./name-limits";
 import { genesysTypesOf, terraformPermissionsFor } from "./terraform-client-rights";
-import { compareVersions, MINIMUM_TERRAFORM_VERSION } from "./terraform-version";
+import { TERRAFORM_INSTALL_URL, TERRAFORM_VERSION } from "../../../config/terraform";
 
 export type CheckStatus = "ok" | "fail" | "skip";
 
@@ -129,11 +129,13 @@ export async function runDoctor(environmentName: string, deps: DoctorDependencie
 }
 
 async function terraformCheck(deps: DoctorDependencies): Promise<CheckResult> {
-  const install = `install terraform ${MINIMUM_TERRAFORM_VERSION} or newer (developer.hashicorp.com/terraform/install) and put it on PATH`;
+  const install = `install terraform ${TERRAFORM_VERSION} (${TERRAFORM_INSTALL_URL}) and put it on PATH`;
   const version = await deps.terraformVersion();
   if (version === undefined) return fail("terraform", "no terraform on PATH (cdktf diff/deploy/destroy run it)", install);
-  if (compareVersions(version, MINIMUM_TERRAFORM_VERSION) < 0) return fail("terraform", `terraform ${version} is older than ${MINIMUM_TERRAFORM_VERSION} (S3 native state locking needs it)`, install);
-  return ok("terraform", `terraform ${version} (>= ${MINIMUM_TERRAFORM_VERSION})`);
+  if (version !== TERRAFORM_VERSION) {
+    return fail("terraform", `terraform ${version} is installed; this project plans and applies with ${TERRAFORM_VERSION} (config/terraform.ts), the version the stacks require`, install);
+  }
+  return ok("terraform", `terraform ${version}, the pinned version`);
 }
 
 /**
