@@ -4,7 +4,7 @@ import { cacheDir, isProjectSource, productKey, readManifest, repoPath, ROOT, wr
 import { CompactSoftmaxModel } from "../../functions/shared/classifier/model";
 import { compactModel } from "../training/compact-model";
 import { readCorpus } from "../training/corpus";
-import { trainSoftmax } from "../training/softmax-training";
+import { trainSoftmax, TrainOptions } from "../training/softmax-training";
 
 /** Build-time only: the corpora live in the repository's `corpus/` folder. */
 export const CORPUS_DIR = join(__dirname, "..", "..", "corpus");
@@ -13,10 +13,17 @@ export function corpusPath(name: string): string {
   return join(CORPUS_DIR, `${name}.csv`);
 }
 
+/** How each corpus' model is trained (features recorded in the model); a corpus not listed gets the defaults. */
+const TRAINING_OPTIONS: Readonly<Record<string, TrainOptions>> = {};
+
+export function corpusTrainingOptions(name: string): TrainOptions {
+  return TRAINING_OPTIONS[name] ?? {};
+}
+
 /** Trains the embedded model for a corpus (e.g. `email-intents`) without the cache, recording the corpus hash. */
 export function trainCorpusModelUncached(name: string): CompactSoftmaxModel {
   const { rows, sha256 } = readCorpus(corpusPath(name));
-  const model = trainSoftmax(rows);
+  const model = trainSoftmax(rows, corpusTrainingOptions(name));
   return compactModel({ ...model, trainedOn: { documents: rows.length, sha256 } });
 }
 

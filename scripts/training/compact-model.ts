@@ -34,5 +34,6 @@ export function compactModel(model: SoftmaxModelV1): CompactSoftmaxModel {
     weightUnits,
     bias: model.bias,
     trainedOn: model.trainedOn,
+    ...(model.features ? { features: model.features } : {}),
   };
 }

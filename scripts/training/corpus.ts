@@ -38,7 +38,7 @@ export function checkCorpus(
       if (parsed.length !== 1) throw new Error("holds more than one record");
       record = parsed[0]!;
     } catch (error) {
-      problems.push(`line ${line}: malformed CSV (${(error as Error).message.split("\n")[0]})`);
+      problems.push(`line ${line}: ${describeCsvError(error, "a document must be on one line")}`);
       return;
     }
     if (record.length !== 2) {
@@ -65,9 +65,38 @@ export function checkCorpus(
   return { rows, problems, counts };
 }
 
+/**
+ * What is wrong with a CSV record, without the parser's own position (it counts from the start of
+ * what it was given, not the file's line): the caller names the line.
+ */
+export function describeCsvError(error: unknown, unclosedHint: string): string {
+  const code = (error as { code?: unknown }).code;
+  switch (code) {
+    case "CSV_QUOTE_NOT_CLOSED":
+      return `malformed CSV (a quoted field is not closed; ${unclosedHint})`;
+    case "INVALID_OPENING_QUOTE":
+      return 'malformed CSV (a quote inside an unquoted field; quote the field and write a quote in it as "")';
+    case "CSV_INVALID_CLOSING_QUOTE":
+      return 'malformed CSV (text after a closing quote; write a quote inside a quoted field as "")';
+    default:
+      return `malformed CSV (${((error as Error).message ?? String(error)).split("\n")[0]!.replace(/\s*(?:at|on) line \d+/g, "")})`;
+  }
+}
+
+/** The file's text, or an error whose message is one line naming the file and what is wrong (no stack needed). */
+export function readTextFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : (error as Error).message;
+    throw new Error(`${path}: cannot read the ${what} (${reason})`);
+  }
+}
+
 /** Reads a corpus file and throws if it has any problem. */
 export function readCorpus(path: string): { rows: CorpusRow[]; sha256: string } {
-  const csv = readFileSync(path, "utf8");
+  const csv = readTextFile(path, "corpus");
   const { rows, problems } = checkCorpus(csv);
   if (problems.length) throw new Error(`${path} is not a valid corpus:\n  ${problems.join("\n  ")}`);
   return { rows, sha256: createHash("sha256").update(csv).digest("hex") };

@@ -1,4 +1,4 @@
-import { featureTerms } from "../../functions/shared/classifier/tokenize";
+import { FeatureOptions, featureTerms } from "../../functions/shared/classifier/tokenize";
 import { ClassScore, LabeledText, logits, softmax, SoftmaxModelV1, TextClassifier, vectorize } from "../../functions/shared/classifier/model";
 
 /** Training of the embedded text classifier: build time and evaluation only, never shipped in a Lambda. */
@@ -15,6 +15,8 @@ export interface TrainOptions {
    * which is all softmax sees of it), and the model is fitted again on those. 1 keeps every feature.
    */
   readonly keepWeightShare?: number;
+  /** The features extracted from text (recorded in the model, so the runtime extracts the same). */
+  readonly features?: FeatureOptions;
 }
 
 /**
@@ -68,9 +70,12 @@ function featuresCarryingWeight(model: SoftmaxModelV1, share: number): Set<strin
 }
 
 function fitSoftmax(documents: readonly LabeledText[], options: TrainOptions, keepTerms?: ReadonlySet<string>): SoftmaxModelV1 {
-  const { epochs = 60, learningRate = 3, l2 = 1e-5, minDocumentFrequency = 1, seed = 7 } = options;
+  const { epochs = 60, learningRate = 3, l2 = 1e-5, minDocumentFrequency = 1, seed = 7, features } = options;
   const labels = [...new Set(documents.map((d) => d.label))].sort();
-  const termsPerDoc = documents.map((d) => (keepTerms ? featureTerms(d.text).filter((t) => keepTerms.has(t)) : featureTerms(d.text)));
+  const termsPerDoc = documents.map((d) => {
+    const terms = featureTerms(d.text, features);
+    return keepTerms ? terms.filter((t) => keepTerms.has(t)) : terms;
+  });
 
   const documentFrequency = new Map<string, number>();
   for (const terms of termsPerDoc) for (const term of new Set(terms)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
@@ -117,11 +122,12 @@ function fitSoftmax(documents: readonly LabeledText[], options: TrainOptions, ke
     weights: weights.map((row) => row.map(round)),
     bias: bias.map(round),
     trainedOn: { documents: documents.length },
+    ...(features ? { features } : {}),
   };
 }
 
 /** Multinomial naive Bayes with Laplace smoothing: the baseline `corpus:evaluate` compares against. */
-export function trainNaiveBayes(documents: readonly LabeledText[]): TextClassifier {
+export function trainNaiveBayes(documents: readonly LabeledText[], features?: FeatureOptions): TextClassifier {
   const labels = [...new Set(documents.map((d) => d.label))].sort();
   const termCounts = labels.map(() => new Map<string, number>());
   const totals = labels.map(() => 0);
@@ -130,7 +136,7 @@ export function trainNaiveBayes(documents: readonly LabeledText[]): TextClassifi
   for (const d of documents) {
     const c = labels.indexOf(d.label);
     docCounts[c]!++;
-    for (const term of featureTerms(d.text)) {
+    for (const term of featureTerms(d.text, features)) {
       vocabulary.add(term);
       termCounts[c]!.set(term, (termCounts[c]!.get(term) ?? 0) + 1);
       totals[c]!++;
@@ -139,7 +145,7 @@ export function trainNaiveBayes(documents: readonly LabeledText[]): TextClassifi
   return {
     labels,
     classify(text: string): ClassScore[] {
-      const terms = featureTerms(text);
+      const terms = featureTerms(text, features);
       const logProbabilities = labels.map((_, c) => {
         let lp = Math.log(docCounts[c]! / documents.length);
         for (const term of terms) lp += Math.log(((termCounts[c]!.get(term) ?? 0) + 1) / (totals[c]! + vocabulary.size));

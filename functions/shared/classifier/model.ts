@@ -1,4 +1,4 @@
-import { featureTerms } from "./tokenize";
+import { FeatureOptions, featureTerms } from "./tokenize";
 
 export interface LabeledText {
   readonly label: string;
@@ -27,6 +27,8 @@ export interface SoftmaxModelV1 {
   readonly weights: number[][];
   readonly bias: number[];
   readonly trainedOn: { documents: number; sha256?: string };
+  /** How text becomes features (absent: word unigrams and bigrams). */
+  readonly features?: FeatureOptions;
 }
 
 /**
@@ -44,6 +46,7 @@ export interface CompactSoftmaxModel {
   readonly weightUnits: number[];
   readonly bias: number[];
   readonly trainedOn: { documents: number; sha256?: string };
+  readonly features?: FeatureOptions;
 }
 
 /** Either serialized form; `softmaxClassifier` reads both. */
@@ -122,10 +125,11 @@ export function softmaxClassifier(model: SoftmaxModel): TextClassifier {
   const { kind, version } = model as { kind: unknown; version: unknown };
   if (kind !== "softmax-tfidf" || (version !== 1 && version !== 2)) throw new Error(`unsupported model kind ${String(kind)} v${String(version)}`);
   const parameters = parametersOf(model);
+  const features = model.features ?? {};
   return {
     labels: model.labels,
     classify(text: string): ClassScore[] {
-      const probabilities = softmax(logits(parameters, vectorize(featureTerms(text), parameters.index, parameters.idf)));
+      const probabilities = softmax(logits(parameters, vectorize(featureTerms(text, features), parameters.index, parameters.idf)));
       return model.labels.map((label, c) => ({ label, score: probabilities[c] ?? 0 })).sort((a, b) => b.score - a.score);
     },
   };
