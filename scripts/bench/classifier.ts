@@ -15,7 +15,7 @@ import { compactModel } from "../training/compact-model";
 import { readCorpus } from "../training/corpus";
 import { crossValidate } from "../training/evaluate";
 import { trainSoftmax } from "../training/softmax-training";
-import { corpusPath, trainCorpusModel } from "../build/corpus-models";
+import { corpusPath, corpusTrainingOptions, trainCorpusModel } from "../build/corpus-models";
 import { kib, median, percentile, Reporter } from "./support";
 
 export const description = "embedded classifier latency, cross-validated accuracy (shipped vs unpruned), model size, hostile inputs";
@@ -57,8 +57,9 @@ export async function run(report: Reporter): Promise<void> {
   report.heading("accuracy, 5-fold cross-validation at threshold 0.75: as shipped (pruned, compact) and unpruned, same folds");
   for (const name of ["email-intents", "document-types"]) {
     const corpus = readCorpus(corpusPath(name)).rows;
-    const shipped = crossValidate(corpus, (training) => softmaxClassifier(compactModel(trainSoftmax(training))), { folds: 5, threshold: 0.75 });
-    const unpruned = crossValidate(corpus, (training) => softmaxClassifier(trainSoftmax(training, { keepWeightShare: 1 })), { folds: 5, threshold: 0.75 });
+    const options = corpusTrainingOptions(name);
+    const shipped = crossValidate(corpus, (training) => softmaxClassifier(compactModel(trainSoftmax(training, options))), { folds: 5, threshold: 0.75 });
+    const unpruned = crossValidate(corpus, (training) => softmaxClassifier(trainSoftmax(training, { ...options, keepWeightShare: 1 })), { folds: 5, threshold: 0.75 });
     report.figure(`cv_accuracy_percent:${name}:shipped`, shipped.accuracy * 100, "percent", `${name}: accuracy as shipped`);
     report.figure(`cv_accuracy_percent:${name}:unpruned`, unpruned.accuracy * 100, "percent", `${name}: accuracy unpruned`);
     report.figure(`cv_fallback_percent:${name}:shipped`, shipped.fallbackRate * 100, "percent", `${name}: fallback rate as shipped`);

@@ -46,6 +46,13 @@ export function trainSoftmax(documents: readonly LabeledText[], options: TrainOp
   if (documents.length === 0) throw new Error("cannot train on an empty corpus");
   const share = options.keepWeightShare ?? DEFAULT_KEEP_WEIGHT_SHARE;
   if (!(share > 0 && share <= 1)) throw new Error(`keepWeightShare must be in (0, 1], got ${share}`);
+  const { charNgrams, subjectWeight } = options.features ?? {};
+  if (subjectWeight !== undefined && !(Number.isInteger(subjectWeight) && subjectWeight >= 1 && subjectWeight <= 10)) {
+    throw new Error(`features.subjectWeight must be an integer from 1 to 10, got ${subjectWeight}`);
+  }
+  if (charNgrams !== undefined && !(Number.isInteger(charNgrams[0]) && Number.isInteger(charNgrams[1]) && charNgrams[0] >= 2 && charNgrams[0] <= charNgrams[1] && charNgrams[1] <= 8)) {
+    throw new Error(`features.charNgrams must be [min, max] with 2 <= min <= max <= 8, got ${JSON.stringify(charNgrams)}`);
+  }
   const full = fitSoftmax(documents, options);
   if (share === 1) return full;
   return fitSoftmax(documents, options, featuresCarryingWeight(full, share));

@@ -137,7 +137,9 @@ const collapse = (text: string) => text.replace(/\s+/g, " ").trim();
 
 /**
  * The customer's own words from an email: HTML converted to text, quoted reply history and
- * signatures removed where that is safe, whitespace collapsed, subject first. Lone surrogates
+ * signatures removed where that is safe, whitespace collapsed, subject first. The subject, when there
+ * is one, is the first line and the body the second (neither holds a line break of its own): the
+ * embedded model's features weight the subject by that shape (FeatureOptions.subjectWeight). Lone surrogates
  * become U+FFFD, so the text is valid UTF-8 for any backend.
  */
 export async function emailToText(subject: string, body: string): Promise<string> {

@@ -101,6 +101,14 @@ describe("emailToText", () => {
     expect(text).toBe("Fee question\nspaced out text here");
   });
 
+  it("puts a subject on the first line and the whole body on the second, the shape featureTerms' subjectWeight reads", async () => {
+    // Act
+    const text = await emailToText("Roth\r\nquestion", "line one\r\nline two\n\nline three");
+
+    // Assess
+    expect(text.split("\n")).toEqual(["Roth question", "line one line two line three"]);
+  });
+
   it("omits an empty subject rather than leaving a blank first line", async () => {
     // Act
     const text = await emailToText("", "Just the body");

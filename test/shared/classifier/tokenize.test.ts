@@ -90,4 +90,50 @@ describe("featureTerms", () => {
     // Assess
     expect(terms).toEqual(["ira"]);
   });
+
+  it("adds the character n-grams of each token, framed by '_', with a '#' no word or pair can start with", () => {
+    // Act
+    const terms = featureTerms("Roth ira", { charNgrams: [3, 4] });
+
+    // Assess
+    expect(terms).toEqual([
+      "roth",
+      "ira",
+      "roth ira",
+      ...["#_ro", "#rot", "#oth", "#th_", "#_rot", "#roth", "#oth_"],
+      ...["#_ir", "#ira", "#ra_", "#_ira", "#ira_"],
+    ]);
+  });
+
+  it("gives no character n-grams for a token of up to min - 2 characters (the token is already a feature)", () => {
+    // Act
+    const terms = featureTerms("go 529", { charNgrams: [4, 5] });
+
+    // Assess
+    expect(terms).toEqual(["go", "529", "go 529", "#_529", "#529_", "#_529_"]);
+  });
+
+  it("counts the subject (the first line) subjectWeight times and keeps pairs from crossing into the body", () => {
+    // Act
+    const terms = featureTerms("Roth question\nplease call me", { subjectWeight: 2 });
+
+    // Assess
+    expect(terms).toEqual(["roth", "question", "roth question", "roth", "question", "roth question", "call"]);
+  });
+
+  it("treats a text without a line break as all body whatever the subject weight", () => {
+    // Act
+    const weighted = featureTerms("Roth question call", { subjectWeight: 3 });
+
+    // Assess
+    expect(weighted).toEqual(featureTerms("Roth question call"));
+  });
+
+  it("reads a line break as an ordinary space when the subject weighs as much as the body", () => {
+    // Act
+    const terms = featureTerms("Roth question\ncall", {});
+
+    // Assess
+    expect(terms).toEqual(featureTerms("Roth question call"));
+  });
 });

@@ -4,6 +4,7 @@ import {
   COMPREHEND_MAX_TEXT_BYTES,
   COMPREHEND_MIN_DOCUMENTS_PER_CLASS,
   readCorpus,
+  readTextFile,
 } from "../../../scripts/training/corpus";
 import { corpusPath } from "../../../scripts/build/corpus-models";
 
@@ -46,8 +47,19 @@ describe("checkCorpus", () => {
 
     // Assess
     expect(result.problems).toHaveLength(1);
-    expect(result.problems[0]).toMatch(/^line 5: malformed CSV \(.+\)$/);
+    expect(result.problems).toEqual(["line 5: malformed CSV (a quoted field is not closed; a document must be on one line)"]);
     expect(result.rows).toHaveLength(4);
+  });
+
+  it("names the file's line of quote errors, never the parser's count from the start of the line", () => {
+    // Act
+    const result = checkCorpus(csv(...VALID, 'IRA,say "hi"', 'IRA,"closed" early'), LIMITS);
+
+    // Assess
+    expect(result.problems).toEqual([
+      'line 5: malformed CSV (a quote inside an unquoted field; quote the field and write a quote in it as "")',
+      'line 6: malformed CSV (text after a closing quote; write a quote inside a quoted field as "")',
+    ]);
   });
 
   it("names the line of a row with three columns", () => {
@@ -146,5 +158,23 @@ describe("readCorpus", () => {
     // Assess
     expect(rows.length).toBeGreaterThan(0);
     expect(sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe("readTextFile", () => {
+  it("names a missing file and what it was for in a one-line message", () => {
+    // Act
+    const read = () => readTextFile("corpus/no-such.csv", "corpus");
+
+    // Assess
+    expect(read).toThrow(new Error("corpus/no-such.csv: cannot read the corpus (no such file)"));
+  });
+
+  it("names a directory given as a file", () => {
+    // Act
+    const read = () => readTextFile("corpus", "held-out set");
+
+    // Assess
+    expect(read).toThrow(new Error("corpus: cannot read the held-out set (is a directory)"));
   });
 });

@@ -125,6 +125,45 @@ describe("trainSoftmax", () => {
     // Act / Assess
     expect(() => trainSoftmax([])).toThrow("cannot train on an empty corpus");
   });
+
+  it("rejects feature options the extractor cannot use", () => {
+    // Act / Assess
+    expect(() => trainSoftmax(CORPUS, { features: { subjectWeight: 1.5 } })).toThrow("features.subjectWeight must be an integer from 1 to 10, got 1.5");
+    expect(() => trainSoftmax(CORPUS, { features: { charNgrams: [5, 3] } })).toThrow("features.charNgrams must be [min, max] with 2 <= min <= max <= 8, got [5,3]");
+  });
+});
+
+describe("a model trained with feature options", () => {
+  const FEATURES = { charNgrams: [3, 5], subjectWeight: 2 } as const;
+
+  it("records them, keeps them through the compact encoding, and classifies with them after a JSON round trip", () => {
+    // Prepare
+    const model = trainSoftmax(CORPUS, { features: FEATURES });
+    const shipped = JSON.parse(JSON.stringify(compactModel(model))) as SoftmaxModel;
+
+    // Act
+    const [best] = softmaxClassifier(shipped).classify("Roth conversions\nsomething about my account");
+
+    // Assess
+    expect(model.features).toEqual(FEATURES);
+    expect(shipped.features).toEqual(FEATURES);
+    expect(Object.keys(model.vocabulary).some((term) => term.startsWith("#"))).toBe(true);
+    expect(best?.label).toBe("IRA");
+  });
+
+  it("matches a word the corpus only has in another form through its character n-grams", () => {
+    // Prepare
+    const words = softmaxClassifier(trainSoftmax(CORPUS, { keepWeightShare: 1 }));
+    const withCharacters = softmaxClassifier(trainSoftmax(CORPUS, { keepWeightShare: 1, features: { charNgrams: [3, 5] } }));
+
+    // Act
+    const wordsOnly = words.classify("beneficiaries");
+    const [characters] = withCharacters.classify("beneficiaries");
+
+    // Assess: without character n-grams the word is unknown, so only the biases score it
+    expect(wordsOnly).toEqual(words.classify(""));
+    expect(characters?.label).toBe("529");
+  });
 });
 
 describe("compactModel", () => {
