@@ -18,11 +18,14 @@ export function corpusPath(name: string): string {
  * the same); a corpus not listed gets the defaults. This file is an input of every model's cache key.
  *   - email-intents: emails are short and often only imply their topic, so character 3-5-grams
  *     (shared stems: "rollover"/"rolled", "beneficiary"/"beneficiaries", "deferral"/"defer") and a subject
- *     that counts twice (it summarizes the email); chosen by 5-fold cross-validation on the corpus.
+ *     that counts twice (it summarizes the email). The n-gram lengths and the weight share kept (0.4:
+ *     more features than words alone, fewer than without pruning) were chosen by 5-fold
+ *     cross-validation on the corpus only: 95.8% accuracy and 5.5% fallback, against 95.3% and 9.6%
+ *     for words and word pairs alone on the same folds.
  *   - document-types: documents are long and name what they are; words and word pairs suffice.
  */
 const TRAINING_OPTIONS: Readonly<Record<string, TrainOptions>> = {
-  "email-intents": { features: { charNgrams: [3, 5], subjectWeight: 2 } },
+  "email-intents": { features: { charNgrams: [3, 5], subjectWeight: 2 }, keepWeightShare: 0.4 },
 };
 
 export function corpusTrainingOptions(name: string): TrainOptions {
