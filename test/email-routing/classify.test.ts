@@ -208,4 +208,29 @@ describe("classifyEmail with the embedded model trained from corpus/email-intent
     expect(result.output.Confidence).toBeGreaterThanOrEqual(0.75);
     expect(backend.name).toBe("embedded");
   });
+
+  it("reads the topic from the subject when the body says nothing about it", async () => {
+    // Act
+    const withSubject = await classifyEmail({ EmailSubject: "Backdoor Roth conversion", EmailBody: "Can you help with this? Thanks" }, backend, POLICY);
+    const withoutSubject = await classifyEmail({ EmailSubject: "", EmailBody: "Can you help with this? Thanks" }, backend, POLICY);
+
+    // Assess
+    expect(withSubject.label).toBe("IRA");
+    expect(withSubject.score).toBeGreaterThan(withoutSubject.label === "IRA" ? withoutSubject.score! : 0);
+  });
+
+  it("weighs the subject above the body: the same words score higher as the subject", async () => {
+    // Prepare
+    const subject = "required minimum distribution";
+    const body = "question about my account";
+
+    // Act
+    const asSubject = await classifyEmail({ EmailSubject: subject, EmailBody: body }, backend, POLICY);
+    const inBody = await classifyEmail({ EmailSubject: "", EmailBody: `${subject} ${body}` }, backend, POLICY);
+
+    // Assess
+    expect(asSubject.label).toBe("IRA");
+    expect(inBody.label).toBe("IRA");
+    expect(asSubject.score).toBeGreaterThan(inBody.score!);
+  });
 });
