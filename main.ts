@@ -6,24 +6,26 @@ requireTerraformForCdktfCommand();
 
 // With nothing changed since the last synth, its output is replayed instead (scripts/build/synth-cache.ts).
 synthesizeOrReplay({
-  // Builds the Lambda bundles and models that changed, in parallel, before the synchronous constructs ask for them.
   prepare: async () => {
+    // Invalid settings stop the synth before anything is built.
+    const { loadSettings } = await import("./config/load");
+    loadSettings();
+    // Builds the Lambda bundles and models that changed, in parallel, before the synchronous constructs ask for them.
     const { prebuildFunctions } = await import("./scripts/build/lambda-bundle");
     await prebuildFunctions();
   },
   synthesize: async () => {
     const { App } = await import("cdktf");
-    const { loadCiSettings } = await import("./config/ci");
-    const { loadEnvironments } = await import("./config/load");
+    const { loadSettings } = await import("./config/load");
     const { addBootstrapStacks } = await import("./stacks/bootstrap-stack");
     const { EnvironmentStack } = await import("./stacks/environment-stack");
     const app = new App();
-    const environments = loadEnvironments();
+    const { environments, ci } = loadSettings();
     for (const environment of environments) new EnvironmentStack(app, environment);
-    addBootstrapStacks(app, environments, loadCiSettings());
+    addBootstrapStacks(app, environments, ci);
     app.synth();
   },
-}).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
+}).catch(async (error: unknown) => {
+  const { exitOnError } = await import("./config/report");
+  await exitOnError(error);
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { z } from "zod";
+import { problemsOf, SettingsError, settingsErrorMap } from "./problems";
 
 export const CI_SETTINGS_FILE = join(__dirname, "ci.json");
 
@@ -42,30 +43,20 @@ export const ciSettingsSchema = z.strictObject({
 
 export type CiSettings = z.output<typeof ciSettingsSchema>;
 
-export class CiSettingsError extends Error {
+export class CiSettingsError extends SettingsError {
   constructor(
-    readonly problems: readonly string[],
-    source: string,
+    problems: readonly string[],
+    readonly source: string,
   ) {
-    super(`Invalid CI settings (${source}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(`Invalid CI settings (${source})`, problems);
     this.name = "CiSettingsError";
   }
 }
 
 export function parseCiSettings(raw: unknown, source = "CI settings"): CiSettings {
-  const result = ciSettingsSchema.safeParse(raw, {
-    error: (issue) => (issue.code === "invalid_type" && issue.input === undefined ? "is required" : undefined),
-  });
+  const result = ciSettingsSchema.safeParse(raw, { error: settingsErrorMap });
   if (result.success) return result.data;
-  throw new CiSettingsError(
-    result.error.issues.flatMap((issue) => {
-      const field = (path: readonly PropertyKey[]) => (path.length === 0 ? "(root)" : path.map(String).join("."));
-      return issue.code === "unrecognized_keys"
-        ? issue.keys.map((key) => `${field([...issue.path, key])}: is not a known setting`)
-        : [`${field(issue.path)}: ${issue.message}`];
-    }),
-    source,
-  );
+  throw new CiSettingsError(problemsOf(result.error), source);
 }
 
 export function loadCiSettings(path: string = CI_SETTINGS_FILE): CiSettings {

@@ -2,11 +2,17 @@ import { z } from "zod";
 import { CLASSIFIER_BACKENDS } from "../functions/shared/classifier/environment";
 import { identitySettingsSchema } from "../functions/identity-graph/core/settings";
 import { GENESYS_AWS_ACCOUNT_ID, GENESYS_FEDRAMP_AWS_ACCOUNT_ID, GENESYS_REGIONS } from "../functions/shared/genesys/regions";
+import { AWS_REGIONS, isAwsRegion } from "./aws-regions";
 
 const awsAccountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
-const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as us-east-1");
+const awsRegion = z.string().refine(isAwsRegion, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an AWS region; expected one of ${AWS_REGIONS.join(", ")}`,
+});
 const queueName = z.string().trim().min(1, "must not be empty").max(120, "must be at most 120 characters");
 const label = z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, "must be 1-60 letters, digits, '_' or '-'");
+
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy `retentionInDays`). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 const classifier = z.strictObject({
   /** `embedded`: model trained at build time and bundled in the Lambda. `comprehend`: a real-time endpoint. */
@@ -175,9 +181,8 @@ export const environmentSchema = z
     .string()
     .regex(/^[a-z][a-z0-9]{1,11}$/, "must be 2-12 lower-case letters or digits, starting with a letter")
     .default("gcx"),
-  logRetentionDays: z
-    .union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((d) => z.literal(d)))
-    .default(30),
+  /** Days CloudWatch Logs keeps every function's logs: one of the retention periods CloudWatch Logs accepts. */
+  logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(30),
   /**
    * Keep stored data when the stack is destroyed: deletion protection on tables, no force_destroy on
    * buckets, recovery windows on secrets. Leave it on for any environment holding real customer data;

@@ -1,24 +1,22 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { Environment, environmentSchema } from "./environment";
+import { CI_SETTINGS_FILE, CiSettings, loadCiSettings } from "./ci";
+import { problemsOf, SettingsError, SettingsErrors, settingsErrorMap, settingsErrorsOf } from "./problems";
 
 export const ENVIRONMENTS_DIR = join(__dirname, "environments");
 const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,15}$/;
 
-/** Thrown when an environment definition is invalid; the message names the environment and each field. */
-export class EnvironmentConfigError extends Error {
+/** Thrown when an environment definition is invalid; the message names the environment, its file and each field. */
+export class EnvironmentConfigError extends SettingsError {
   constructor(
     readonly environment: string,
-    readonly problems: readonly string[],
-    source: string,
+    problems: readonly string[],
+    readonly source: string,
   ) {
-    super(`Invalid environment "${environment}" (${source}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(`Invalid environment "${environment}" (${source})`, problems);
     this.name = "EnvironmentConfigError";
   }
-}
-
-function fieldPath(path: readonly PropertyKey[]): string {
-  return path.length === 0 ? "(root)" : path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".");
 }
 
 /** Validates one environment's raw settings. */
@@ -26,37 +24,70 @@ export function parseEnvironment(name: string, raw: unknown, source = `environme
   if (!ENVIRONMENT_NAME.test(name)) {
     throw new EnvironmentConfigError(name, ["name: must be 1-16 lower-case letters, digits or '-', starting with a letter"], source);
   }
-  const result = environmentSchema.safeParse(raw, {
-    error: (issue) => (issue.code === "invalid_type" && issue.input === undefined ? "is required" : undefined),
-  });
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const keys = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
-      return keys.map((path) => `${fieldPath(path)}: ${issue.code === "unrecognized_keys" ? "is not a known setting" : issue.message}`).join("\n  - ");
-    });
-    throw new EnvironmentConfigError(name, problems, source);
-  }
+  const result = environmentSchema.safeParse(raw, { error: settingsErrorMap });
+  if (!result.success) throw new EnvironmentConfigError(name, problemsOf(result.error), source);
   return { name, ...result.data };
 }
 
-/** Reads and validates every `config/environments/<name>.json`, sorted by name. */
+/** Reads and validates one environment file, named by its file name. */
+export function loadEnvironmentFile(path: string): Environment {
+  const name = basename(path, ".json");
+  const source = relative(process.cwd(), path) || path;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new EnvironmentConfigError(name, [code === "ENOENT" ? "(file): does not exist" : `(file): is not valid JSON: ${(error as Error).message}`], source);
+  }
+  return parseEnvironment(name, raw, source);
+}
+
+/**
+ * Reads and validates every `config/environments/<name>.json`, sorted by name. Every invalid file is
+ * reported at once: one EnvironmentConfigError, or SettingsErrors holding one per file.
+ */
 export function loadEnvironments(dir: string = ENVIRONMENTS_DIR): Environment[] {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith(".json"))
     .sort();
   if (files.length === 0) throw new Error(`no environment definitions (*.json) in ${dir}`);
-  return files.map((file) => {
-    const name = basename(file, ".json");
-    const path = join(dir, file);
-    const source = relative(process.cwd(), path) || path;
-    let raw: unknown;
+  const environments: Environment[] = [];
+  const errors: EnvironmentConfigError[] = [];
+  for (const file of files) {
     try {
-      raw = JSON.parse(readFileSync(path, "utf8"));
+      environments.push(loadEnvironmentFile(join(dir, file)));
     } catch (error) {
-      throw new EnvironmentConfigError(name, [`(file): is not valid JSON: ${(error as Error).message}`], source);
+      if (!(error instanceof EnvironmentConfigError)) throw error;
+      errors.push(error);
     }
-    return parseEnvironment(name, raw, source);
-  });
+  }
+  if (errors.length === 1) throw errors[0]!;
+  if (errors.length > 1) throw new SettingsErrors(errors);
+  return environments;
+}
+
+/**
+ * Every environment and the CI settings (`config/ci.json`), as the app needs them; every invalid file
+ * is reported at once (SettingsErrors when there are several).
+ */
+export function loadSettings(dir: string = ENVIRONMENTS_DIR, ciFile: string = CI_SETTINGS_FILE): { environments: Environment[]; ci: CiSettings } {
+  const errors: SettingsError[] = [];
+  const attempt = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (error) {
+      const invalid = settingsErrorsOf(error);
+      if (invalid.length === 0) throw error;
+      errors.push(...invalid);
+      return undefined;
+    }
+  };
+  const environments = attempt(() => loadEnvironments(dir));
+  const ci = attempt(() => loadCiSettings(ciFile));
+  if (errors.length === 1) throw errors[0]!;
+  if (errors.length > 1) throw new SettingsErrors(errors);
+  return { environments: environments!, ci: ci! };
 }
 
 export type { Environment } from "./environment";

@@ -10,6 +10,13 @@ import { LocalDynamoDBOptions, startLocalDynamoDB } from "./dynamodb-engine";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 export const LOCAL_TABLE = "identity-graph";
+/** Where a kept store's engine writes, under its directory. */
+const ENGINE_FOLDER = "dynamodb";
+
+/** Whether `dir` holds a graph a store kept there (an erase needs one to erase from). */
+export function localGraphExists(dir: string): boolean {
+  return existsSync(join(dir, ENGINE_FOLDER));
+}
 
 export interface LocalIdentityStore {
   readonly store: DynamoIdentityStore;
@@ -55,7 +62,7 @@ export async function startLocalIdentityStore(options: LocalIdentityStoreOptions
   } else {
     key = randomBytes(32).toString("base64");
   }
-  const engine = await startLocalDynamoDB({ ...(dir ? { path: join(dir, "dynamodb") } : {}), onCommit: engineOptions.onCommit, beforeBatch: engineOptions.beforeBatch });
+  const engine = await startLocalDynamoDB({ ...(dir ? { path: join(dir, ENGINE_FOLDER) } : {}), onCommit: engineOptions.onCommit, beforeBatch: engineOptions.beforeBatch });
   const client = makeClient(engine.endpoint);
   try {
     await client.send(

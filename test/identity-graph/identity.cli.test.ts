@@ -1,5 +1,5 @@
 import { spawnSync, SpawnSyncReturns } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLocalIdentityStore } from "../../scripts/local/identity-store";
@@ -93,7 +93,7 @@ describe("npm run identity, on one kept --store directory", () => {
         tier: null,
         profileId: null,
         reason:
-          "not a Genesys EventBridge event: source: Invalid input: expected string, received undefined; detail.eventBody: Invalid input: expected object, received undefined",
+          "line 11: not a Genesys EventBridge event: source: Invalid input: expected string, received undefined; detail.eventBody: Invalid input: expected object, received undefined",
       });
     });
   });
@@ -169,6 +169,27 @@ describe("npm run identity -- replay --concurrency N", () => {
   });
 });
 
+describe("npm run identity -- replay, on a file with blank and invalid lines", () => {
+  it("names each invalid line by its line number in the file, blank lines counted", () => {
+    // Prepare
+    const samples = readFileSync(join(ROOT, "samples", "identity", "conversations.jsonl"), "utf8").split("\n");
+    const file = join(mkdtempSync(join(tmpdir(), "identity-lines-")), "events.jsonl");
+    writeFileSync(file, ["", samples[0], "", "{not json", samples[10], ""].join("\n"));
+
+    // Act
+    const result = identity("replay", file);
+
+    // Assess
+    expect(result.status).toBe(0);
+    const lines = jsonLines(result.stdout);
+    expect(lines.slice(0, -1).map((l) => [l.eventId, l.action])).toEqual([["e-001", "created"], [null, "invalid"], ["e-010", "invalid"]]);
+    expect(lines[0]!.reason).toBeUndefined();
+    expect(lines[1]!.reason).toBe("line 4: message body is not JSON");
+    expect(lines[2]!.reason).toMatch(/^line 5: not a Genesys EventBridge event: /);
+    expect(lines[3]).toEqual({ profiles: 1, events: 3 });
+  });
+});
+
 describe("npm run identity, misused", () => {
   it("refuses erase without --email or --phone, with a usage message", () => {
     // Act
@@ -187,6 +208,41 @@ describe("npm run identity, misused", () => {
     // Assess
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe("erase needs exactly one of --email or --phone");
+  });
+
+  it("refuses erase without --store: there is no graph to erase from", () => {
+    // Act
+    const result = identity("erase", "--email", "jane.doe@example.com");
+
+    // Assess
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      "erase needs --store <dir>: without it there is no graph to erase from (replay keeps its graph only with --store: npm run identity -- replay <events.jsonl> --store <dir>)",
+    );
+    expect(result.stdout).toBe("");
+  });
+
+  it("refuses erase in a --store directory that holds no graph, and leaves it as it was", () => {
+    // Prepare
+    const dir = join(mkdtempSync(join(tmpdir(), "identity-empty-")), "graph");
+
+    // Act
+    const result = identity("erase", "--phone", "+12025550147", "--store", dir);
+
+    // Assess
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(`there is no graph to erase from in ${dir}: replay events into it first (npm run identity -- replay <events.jsonl> --store ${dir})`);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it("prints its usage for --help", () => {
+    // Act
+    const result = identity("--help");
+
+    // Assess
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^usage: npm run identity -- replay <events\.jsonl> /);
+    expect(result.stdout).toContain("erase --email <address> | --phone <number> --store <dir>");
   });
 
   it("prints the usage for replay without a file", () => {

@@ -13,7 +13,7 @@ import { basename, join } from "node:path";
 import { STSClient } from "@aws-sdk/client-sts";
 import { App } from "cdktf";
 import { Environment } from "../../../config/environment";
-import { ENVIRONMENTS_DIR, parseEnvironment } from "../../../config/load";
+import { ENVIRONMENTS_DIR, loadEnvironmentFile } from "../../../config/load";
 import { EnvironmentStack } from "../../../stacks/environment-stack";
 import { GenesysAdminApi } from "../genesys-admin-api";
 import { DoctorDependencies, EnvironmentEntry, exitCodeOf, formatResults, runDoctor, SynthesizedStack } from "./doctor";
@@ -27,7 +27,7 @@ export function readEnvironmentEntries(dir: string = ENVIRONMENTS_DIR): Environm
     .map((file) => {
       const name = basename(file, ".json");
       try {
-        return { name, environment: parseEnvironment(name, JSON.parse(readFileSync(join(dir, file), "utf8")), `config/environments/${file}`) };
+        return { name, environment: loadEnvironmentFile(join(dir, file)) };
       } catch (error) {
         return { name, error: (error as Error).message };
       }
@@ -68,7 +68,15 @@ async function main(): Promise<number> {
     console.error("usage: npm run doctor -- <env>   (an environment of config/environments/)");
     return 2;
   }
-  const results = await runDoctor(name, dependenciesFromProcess(process.env));
+  let dependencies = dependenciesFromProcess(process.env);
+  const entry = dependencies.environments.find((e) => e.name === name);
+  if (entry && "error" in entry) {
+    // The problems once, as synth prints them; the configuration line then points at them.
+    console.log(entry.error);
+    const pointer = { name, error: `config/environments/${name}.json is invalid (the problems are listed above)` };
+    dependencies = { ...dependencies, environments: dependencies.environments.map((e) => (e === entry ? pointer : e)) };
+  }
+  const results = await runDoctor(name, dependencies);
   console.log(formatResults(results));
   return exitCodeOf(results);
 }

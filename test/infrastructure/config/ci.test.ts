@@ -26,7 +26,7 @@ describe("CI settings (config/ci.json)", () => {
       [
         "Invalid CI settings (config/ci.json):",
         "  - github.repository: must be the GitHub repository as owner/name",
-        "  - bootstrap.accountsWithRemoteState.0: must be a 12-digit AWS account id",
+        "  - bootstrap.accountsWithRemoteState[0]: must be a 12-digit AWS account id",
         "  - colour: is not a known setting",
       ].join("\n"),
     );

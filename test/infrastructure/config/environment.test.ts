@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { EnvironmentConfigError, loadEnvironments, parseEnvironment } from "../../../config/load";
+import { join, relative } from "node:path";
+import { EnvironmentConfigError, loadEnvironments, loadSettings, parseEnvironment } from "../../../config/load";
+import { settingsErrorsOf, SettingsErrors } from "../../../config/problems";
 import { GENESYS_AWS_ACCOUNT_ID, GENESYS_FEDRAMP_AWS_ACCOUNT_ID } from "../../../functions/shared/genesys/regions";
 import { rawEnvironment } from "../../support/synth";
 
@@ -57,8 +58,8 @@ describe("environment configuration", () => {
       [
         'Invalid environment "prod" (config/environments/prod.json):',
         "  - aws.accountId: must be a 12-digit AWS account id",
-        "  - emailRouting.classifier.confidenceThreshold: Too big: expected number to be <=1",
-        '  - emailRouting.frontDoor: Invalid option: expected one of "api-gateway"|"lambda"',
+        "  - emailRouting.classifier.confidenceThreshold: must be at most 1, got 1.5",
+        '  - emailRouting.frontDoor: must be one of "api-gateway", "lambda", got the string "webhook"',
         "  - state.encrypt: must be true: state holds secrets",
         "  - colour: is not a known setting",
       ].join("\n"),
@@ -90,11 +91,85 @@ describe("environment configuration", () => {
   it("refuses an unknown Genesys region and a bad environment name", () => {
     const raw = rawEnvironment("dev") as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     raw.genesys.region = "mars-north-1";
-    expect(problemsOf("dev", raw)).toMatch(/^ {2}- genesys\.region: Invalid option: expected one of "us-east-1"\|/m);
+    expect(problemsOf("dev", raw)).toMatch(/^ {2}- genesys\.region: must be one of "us-east-1", "us-east-2", .*, got the string "mars-north-1"$/m);
     expect(problemsOf("Prod_1", rawEnvironment("dev"))).toBe(
       'Invalid environment "Prod_1" (config/environments/Prod_1.json):\n' +
         "  - name: must be 1-16 lower-case letters, digits or '-', starting with a letter",
     );
+  });
+
+  it("says what each field must be and what it got: enums list their values, numbers in quotes are named as strings", () => {
+    const raw = rawEnvironment("dev") as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    raw.logRetentionDays = 15;
+    raw.emailRouting.dataActionTimeoutSeconds = "14";
+    raw.emailRouting.enabled = "yes";
+    raw.emailRouting.fromName = "";
+    raw.emailRouting.topicQueues = { "IRA plans": "IRA" };
+    raw.emailRouting.classifier.comprehend = { languageCode: "xx", trainingTimeoutMinutes: 30 };
+    raw.identityGraph.maxConcurrency = 2.5;
+    raw.state = { backend: "gcs" };
+    raw.tags = ["owner"];
+    expect(problemsOf("dev", raw).split("\n")).toEqual([
+      'Invalid environment "dev" (config/environments/dev.json):',
+      "  - logRetentionDays: must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, got 15",
+      "  - emailRouting.enabled: must be true or false, got the string \"yes\"",
+      "  - emailRouting.fromName: must not be empty",
+      '  - emailRouting.classifier.comprehend.languageCode: must be one of "en", "es", "fr", "it", "de", "pt", got the string "xx"',
+      "  - emailRouting.classifier.comprehend.trainingTimeoutMinutes: must be at least 60, got 30",
+      "  - emailRouting.topicQueues.IRA plans: is not a valid key: must be 1-60 letters, digits, '_' or '-'",
+      '  - emailRouting.dataActionTimeoutSeconds: must be a number, got the string "14"',
+      "  - identityGraph.maxConcurrency: must be a whole number, got 2.5",
+      '  - state.backend: must be one of "local", "s3", got the string "gcs"',
+      "  - tags: must be an object, got a list",
+    ]);
+    raw.logRetentionDays = "14";
+    expect(problemsOf("dev", raw)).toContain('  - logRetentionDays: must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, got the string "14"');
+    raw.state = {};
+    expect(problemsOf("dev", raw)).toContain('  - state.backend: is required: one of "local", "s3"');
+  });
+
+  it("refuses an AWS region that does not exist, in aws.region and state.region, and accepts GovCloud and China", () => {
+    const raw = rawEnvironment("dev") as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    raw.aws.region = "us-north-9";
+    raw.state.region = "eu-west-7";
+    const lines = problemsOf("dev", raw).split("\n");
+    expect(lines[1]).toMatch(/^ {2}- aws\.region: "us-north-9" is not an AWS region; expected one of af-south-1, .*, us-east-1, .*us-gov-west-1$/);
+    expect(lines[2]).toMatch(/^ {2}- state\.region: "eu-west-7" is not an AWS region; expected one of /);
+    for (const region of ["us-gov-west-1", "cn-north-1", "ap-southeast-7"]) {
+      expect(parseEnvironment("dev", { ...raw, aws: { ...raw.aws, region }, state: { backend: "s3" } }).aws.region).toBe(region);
+    }
+  });
+
+  it("reports every invalid file of a directory at once, and the CI settings with them", () => {
+    const dir = mkdtempSync(join(tmpdir(), "envs-"));
+    const bad = rawEnvironment("dev") as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    bad.logRetentionDays = 15;
+    writeFileSync(join(dir, "qa.json"), JSON.stringify(bad));
+    writeFileSync(join(dir, "staging.json"), JSON.stringify(rawEnvironment("dev")));
+    writeFileSync(join(dir, "uat.json"), "{");
+    const ci = join(mkdtempSync(join(tmpdir(), "ci-")), "ci.json");
+    writeFileSync(ci, JSON.stringify({ github: {} }));
+    let thrown: unknown;
+    try {
+      loadSettings(dir, ci);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SettingsErrors);
+    expect(settingsErrorsOf(thrown).map((e) => e.heading)).toEqual([
+      `Invalid environment "qa" (${relative(process.cwd(), join(dir, "qa.json"))})`,
+      `Invalid environment "uat" (${relative(process.cwd(), join(dir, "uat.json"))})`,
+      `Invalid CI settings (${relative(process.cwd(), ci)})`,
+    ]);
+    expect((thrown as Error).message.split("\n").filter((line) => line.startsWith("  - "))).toEqual([
+      expect.stringMatching(/^ {2}- logRetentionDays: must be one of 1, 3, .*, got 15$/),
+      expect.stringMatching(/^ {2}- \(file\): is not valid JSON: /),
+      "  - github.repository: is required",
+    ]);
+    writeFileSync(ci, JSON.stringify({ github: { repository: "acme/gcx" } }));
+    writeFileSync(join(dir, "qa.json"), JSON.stringify(rawEnvironment("dev")));
+    rmSync(join(dir, "uat.json"));
+    expect(loadSettings(dir, ci).environments.map((e) => e.name)).toEqual(["qa", "staging"]);
   });
 
   it("reads every JSON file of a directory, and names a file that is not JSON", () => {
