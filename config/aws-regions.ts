@@ -1,6 +1,8 @@
 /**
  * The AWS regions an environment may name (`aws.region`, `state.region`): every region of the commercial
- * (`aws`), China (`aws-cn`) and GovCloud (`aws-us-gov`) partitions.
+ * partition (`aws`). China (`aws-cn`) and GovCloud (`aws-us-gov`) are refused: Genesys Cloud's AWS
+ * integrations (the EventBridge partner event source, the Lambda data action's role trusted by Genesys'
+ * accounts) are in the commercial partition, and so are the ARNs the stack writes (`arn:aws:`).
  *
  * Source: the partition data of the AWS SDK for JavaScript v3 (`partitions.json`, shipped in
  * `@aws-sdk/core` under `util-endpoints/lib/aws/partitions.js`), which AWS generates from its endpoint
@@ -46,14 +48,10 @@ export const AWS_REGIONS: readonly string[] = [
   "us-east-2",
   "us-west-1",
   "us-west-2",
-  "cn-north-1",
-  "cn-northwest-1",
-  "us-gov-east-1",
-  "us-gov-west-1",
 ];
 
-/** The partitions whose regions are listed above, by their id in the SDK's partition data. */
-export const AWS_REGION_PARTITIONS = ["aws", "aws-cn", "aws-us-gov"] as const;
+/** The partition whose regions are listed above, by its id in the SDK's partition data. */
+export const AWS_REGION_PARTITIONS = ["aws"] as const;
 
 export function isAwsRegion(name: string): boolean {
   return AWS_REGIONS.includes(name);

@@ -6,7 +6,7 @@ import { AWS_REGIONS, isAwsRegion } from "./aws-regions";
 
 const awsAccountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
 const awsRegion = z.string().refine(isAwsRegion, {
-  error: (issue) => `${JSON.stringify(issue.input)} is not an AWS region; expected one of ${AWS_REGIONS.join(", ")}`,
+  error: (issue) => `${JSON.stringify(issue.input)} is not a region of the AWS commercial partition (the one Genesys Cloud integrates with); expected one of ${AWS_REGIONS.join(", ")}`,
 });
 const queueName = z.string().trim().min(1, "must not be empty").max(120, "must be at most 120 characters");
 const label = z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, "must be 1-60 letters, digits, '_' or '-'");

@@ -20,10 +20,9 @@
  * Terraform's client id defaults to GENESYSCLOUD_OAUTHCLIENT_ID (the id the deploy uses).
  * When the API refuses, the equivalent steps in the Genesys admin UI are printed instead.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Environment } from "../../config/environment";
-import { EnvironmentConfigError, ENVIRONMENTS_DIR, parseEnvironment } from "../../config/load";
+import { ENVIRONMENTS_DIR, loadEnvironmentFile } from "../../config/load";
 import { functionsApiAccess } from "../../constructs/genesys/runtime-needs";
 import { GenesysPermission, permissionName, permissionPolicies } from "../../functions/shared/genesys/permissions";
 import { GenesysAdminApi, GenesysAdminApiError, GenesysAdminAuth, GenesysRole, RolePolicyInput } from "./genesys-admin-api";
@@ -197,17 +196,9 @@ export function parseSetupArguments(argv: readonly string[], env: NodeJS.Process
   return { environmentName, terraformClientId, dryRun, auth };
 }
 
-/** One environment from config/environments/<name>.json, validated. */
+/** One environment from config/environments/<name>.json, validated as every other entry validates it. */
 export function loadEnvironment(name: string, dir: string = ENVIRONMENTS_DIR): Environment {
-  const path = join(dir, `${name}.json`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new EnvironmentConfigError(name, [code === "ENOENT" ? "(file): does not exist" : `(file): is not valid JSON: ${(error as Error).message}`], path);
-  }
-  return parseEnvironment(name, raw, path);
+  return loadEnvironmentFile(join(dir, `${name}.json`));
 }
 
 async function main(): Promise<number> {

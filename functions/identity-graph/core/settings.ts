@@ -1,3 +1,4 @@
+import { isSupportedCountry } from "libphonenumber-js";
 import * as z from "zod";
 
 /**
@@ -6,7 +7,10 @@ import * as z from "zod";
  */
 export const identitySettingsSchema = z.strictObject({
   /** Region for phone numbers written without a country code (ISO 3166-1 alpha-2). */
-  defaultPhoneRegion: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 country code such as US").default("US"),
+  defaultPhoneRegion: z
+    .string()
+    .refine((code) => /^[A-Z]{2}$/.test(code) && isSupportedCountry(code), "must be an ISO 3166-1 alpha-2 country code with a telephone numbering plan, such as US")
+    .default("US"),
   /** Names of the participant attributes that carry identifiers. */
   attributeKeys: z
     .strictObject({

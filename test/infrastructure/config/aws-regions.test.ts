@@ -14,7 +14,7 @@ function sdkPartitions(): PartitionData {
 }
 
 describe("the AWS regions an environment may name", () => {
-  it("are every region of the commercial, China and GovCloud partitions in the installed AWS SDK's partition data", () => {
+  it("are every region of the commercial partition in the installed AWS SDK's partition data", () => {
     const partitions = sdkPartitions().partitions.filter((p) => (AWS_REGION_PARTITIONS as readonly string[]).includes(p.id));
     expect(partitions.map((p) => p.id).sort()).toEqual([...AWS_REGION_PARTITIONS].sort());
     // The partition-wide pseudo-regions (aws-global, ...) are endpoints, not regions a stack can be deployed to.
@@ -27,7 +27,11 @@ describe("the AWS regions an environment may name", () => {
   });
 
   it("refuse names shaped like a region that do not exist", () => {
-    expect(["us-east-1", "eu-central-2", "us-gov-west-1", "cn-northwest-1"].every(isAwsRegion)).toBe(true);
+    expect(["us-east-1", "eu-central-2", "ap-southeast-2"].every(isAwsRegion)).toBe(true);
     expect(["us-north-9", "eu-east-1", "US-EAST-1", "us-east-1 ", "aws-global", ""].some(isAwsRegion)).toBe(false);
+  });
+
+  it("refuse the China and GovCloud partitions, which Genesys Cloud's AWS integrations are not in", () => {
+    expect(["us-gov-west-1", "us-gov-east-1", "cn-north-1", "cn-northwest-1"].some(isAwsRegion)).toBe(false);
   });
 });

@@ -128,16 +128,23 @@ describe("environment configuration", () => {
     expect(problemsOf("dev", raw)).toContain('  - state.backend: is required: one of "local", "s3"');
   });
 
-  it("refuses an AWS region that does not exist, in aws.region and state.region, and accepts GovCloud and China", () => {
+  it("refuses an AWS region that does not exist, or is outside the commercial partition, in aws.region and state.region", () => {
     const raw = rawEnvironment("dev") as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     raw.aws.region = "us-north-9";
-    raw.state.region = "eu-west-7";
+    raw.state.region = "us-gov-west-1";
     const lines = problemsOf("dev", raw).split("\n");
-    expect(lines[1]).toMatch(/^ {2}- aws\.region: "us-north-9" is not an AWS region; expected one of af-south-1, .*, us-east-1, .*us-gov-west-1$/);
-    expect(lines[2]).toMatch(/^ {2}- state\.region: "eu-west-7" is not an AWS region; expected one of /);
-    for (const region of ["us-gov-west-1", "cn-north-1", "ap-southeast-7"]) {
-      expect(parseEnvironment("dev", { ...raw, aws: { ...raw.aws, region }, state: { backend: "s3" } }).aws.region).toBe(region);
-    }
+    expect(lines[1]).toMatch(/^ {2}- aws\.region: "us-north-9" is not a region of the AWS commercial partition \(the one Genesys Cloud integrates with\); expected one of af-south-1, .*, us-east-1, .*us-west-2$/);
+    expect(lines[2]).toMatch(/^ {2}- state\.region: "us-gov-west-1" is not a region of the AWS commercial partition /);
+    expect(problemsOf("dev", { ...raw, aws: { ...raw.aws, region: "cn-north-1" }, state: { backend: "s3" } })).toContain('aws.region: "cn-north-1" is not a region of the AWS commercial partition');
+    expect(parseEnvironment("dev", { ...raw, aws: { ...raw.aws, region: "ap-southeast-7" }, state: { backend: "s3" } }).aws.region).toBe("ap-southeast-7");
+  });
+
+  it("refuses a default phone region with no numbering plan", () => {
+    const raw = rawEnvironment("dev") as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(problemsOf("dev", { ...raw, identityGraph: { ...raw.identityGraph, defaultPhoneRegion: "XX" } })).toContain(
+      "identityGraph.defaultPhoneRegion: must be an ISO 3166-1 alpha-2 country code with a telephone numbering plan, such as US",
+    );
+    expect(parseEnvironment("dev", { ...raw, identityGraph: { ...raw.identityGraph, defaultPhoneRegion: "GB" } }).identityGraph.defaultPhoneRegion).toBe("GB");
   });
 
   it("reports every invalid file of a directory at once, and the CI settings with them", () => {
