@@ -11,12 +11,13 @@ export const ATTACHMENT_LOAD = lambdaContract(
     DOCUMENTS_BUCKET: z.string().min(3),
     DOCUMENT_LIMITS: jsonVariable(
       z.strictObject({
+        maxDownloadBytes: positiveInteger.optional(),
         maxBytes: positiveInteger.optional(),
         maxPages: positiveInteger.optional(),
         classificationPages: positiveInteger.optional(),
         minTextChars: z.number().int().nonnegative().optional(),
       }),
-      "an object of document limits {maxBytes, maxPages, classificationPages, minTextChars}",
+      "an object of document limits {maxDownloadBytes, maxBytes, maxPages, classificationPages, minTextChars}",
     ).default({}),
   }),
 );
