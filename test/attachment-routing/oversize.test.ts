@@ -49,7 +49,7 @@ describe("attachment-load with attachments over the OCR limits", () => {
     fake.seedConversation({
       id: CONVERSATION_ID,
       participants: [
-        { id: "p-customer", purpose: "customer", state: "connected", attributes: { intent: "Billing" }, address: CUSTOMER_ADDRESS },
+        { id: "p-customer", purpose: "customer", state: "connected", attributes: { intent: "Billing" } },
         { id: "p-acd", purpose: "acd", state: "connected", queue: { id: TRIAGE_QUEUE_ID } },
       ],
       messages: [{ id: "m-1", textBody: "My claim form is attached.", time: "2026-01-05T10:00:00.000Z", attachments, from: { email: CUSTOMER_ADDRESS } } as never],

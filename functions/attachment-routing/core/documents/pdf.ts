@@ -78,8 +78,8 @@ export interface PdfCopy {
  * `bytes` are not modified. The result may still be over `maxBytes` when its first page alone is: the
  * caller decides whether that page is worth sending.
  *
- * pdf-lib parses the whole file once (its memory is about twice the file's size, see `npm run bench`);
- * each copy holds only the pages kept, with the objects they use.
+ * pdf-lib parses the whole file once, referring to its bytes rather than copying them (see
+ * `npm run bench -- documents` for the peak); each copy holds only the pages kept and what they use.
  *
  * pdf-lib cannot decrypt, so an encrypted PDF that opens with the empty user password (owner password
  * only) is truncated in place: removing the later pages keeps every remaining object's number and the
