@@ -75,6 +75,23 @@ describe("the attachment pipeline, executed locally as deployed", () => {
     expect((await PDFDocument.load(read)).getPageCount()).toBe(5);
     expect(bench.queueOfEmail()).toBe("q-claims");
     expect(bench.processingStatus()).toBe("CLASSIFIED");
+    expect(bench.fake.attributesOf(CONVERSATION_ID, "p-customer")).toMatchObject({ processingReason: "ClaimForm read from the first 5 of 14 pages; the whole document is attached to the email" });
+  });
+
+  it("routes an email whose only attachment cannot be read at all by its text intent, MANUAL_REVIEW, saying why", async () => {
+    bench = await startPipelineBench({
+      attachments: [{ attachmentId: "a-broken", name: "claim.pdf", contentType: "application/pdf", bytes: Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(5000, 0x41)]) }],
+    });
+
+    const run = await bench.run();
+
+    expectRouted(run, bench);
+    expect(bench.queueOfEmail()).toBe(INTENT_QUEUE);
+    expect(bench.invocations.ocrStart).toEqual([]);
+    expect(bench.fake.attributesOf(CONVERSATION_ID, "p-customer")).toMatchObject({
+      processingStatus: "MANUAL_REVIEW",
+      processingReason: expect.stringMatching(/^attachment 1: invalid, not a readable PDF/),
+    });
   });
 
   describe("LoadEmail", () => {

@@ -127,6 +127,12 @@ export const routingDecision = z.object({
   targetQueueName: queueName,
   /** Ask the customer to resend without a password. */
   requestResend: z.boolean(),
+  /**
+   * Why, in words, for the agent next to `processingStatus` (no content, no file names): which
+   * attachments could not be read and why (MANUAL_REVIEW), or that the deciding document was classified
+   * from its first pages only. Absent when there is nothing to add.
+   */
+  processingReason: z.string().max(MAX_REASON_CHARS).optional(),
 });
 export type RoutingDecision = z.output<typeof routingDecision>;
 
