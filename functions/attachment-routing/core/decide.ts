@@ -21,7 +21,13 @@ function intentDecision(intentQueueName: string, processingStatus: ProcessingSta
 
 const within = (text: string) => (text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS - 1)}…` : text);
 
-/** "ClaimForm read from the first 5 of 14 pages": the deciding document was cut for classification. */
+/**
+ * "ClaimForm read from the first 5 of 14 pages": the deciding document was cut for classification. The
+ * agent has the whole document: it stays attached to the customer's message in the email conversation
+ * the agent receives (the pipeline never changes the message).
+ * UNCONFIRMED: that Genesys' agent view of an email interaction lists and opens every attachment of the
+ * customer's message at full size, including one of 18 MB.
+ */
 function partialReading(document: DocumentRef, label: string): Partial<RoutingDecision> {
   if (!document.truncated) return {};
   return { processingReason: within(`${label} read from the first ${document.pagesAnalyzed} of ${document.pagesTotal} pages; the whole document is attached to the email`) };

@@ -27,7 +27,12 @@ export const TEXTRACT_ASYNC_PDF_TIFF_MAX_BYTES = 500 * 1000 * 1000;
 export const TEXTRACT_ASYNC_MAX_PAGES = 3000;
 export const TEXTRACT_IMAGE_MAX_BYTES = 10 * 1000 * 1000;
 export const TEXTRACT_IMAGE_MAX_PIXELS_PER_SIDE = 10_000;
-/** 40 inches at 72 points an inch (the page also names 9,000 points; the lower figure is taken). */
+/**
+ * 40 inches at 72 points an inch (the page also names 9,000 points; the lower figure is taken). An image
+ * over the image limits goes to Textract as the only content of a page of at most this size.
+ * UNCONFIRMED: that Textract reads an image embedded in a PDF page at the image's own resolution (not at
+ * a resolution derived from the page's size in points), so that text stays as legible as in the image.
+ */
 export const TEXTRACT_PDF_MAX_PAGE_POINTS = 40 * 72;
 
 /**
