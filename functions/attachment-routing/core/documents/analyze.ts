@@ -134,9 +134,14 @@ export async function analyzeDocument(
     if (text === undefined && bytes.length > TEXTRACT_ASYNC_PDF_TIFF_MAX_BYTES) return { ...common, status: "unsupported", pagesTotal: pdf.pagesTotal, reason };
     return { ...readable, pagesAnalyzed: Math.min(classificationPages, pdf.pagesTotal), classificationBytes: bytes, reason: `${reason}; classificationBytes is the original` };
   }
-  if (copy.pages >= pdf.pagesTotal && bytes.length <= TEXTRACT_ASYNC_PDF_TIFF_MAX_BYTES) {
-    // Every page is needed and even one is over maxBytes: the original, which Textract takes, is as good.
-    return { ...readable, pagesAnalyzed: pdf.pagesTotal, classificationBytes: bytes };
+  if (copy.pages >= pdf.pagesTotal) {
+    // Every page kept (a short PDF over maxBytes with a single page, or objects no page uses dropped):
+    // the smaller of the two, which is the copy only when it fits maxBytes.
+    const classificationBytes = copy.bytes.length <= maxBytes ? copy.bytes : bytes;
+    if (text === undefined && classificationBytes.length > TEXTRACT_ASYNC_PDF_TIFF_MAX_BYTES) {
+      return { ...common, status: "unsupported", pagesTotal: pdf.pagesTotal, reason: `the PDF is ${bytes.length} bytes, over Textract's ${TEXTRACT_ASYNC_PDF_TIFF_MAX_BYTES}` };
+    }
+    return { ...readable, pagesAnalyzed: pdf.pagesTotal, classificationBytes };
   }
   if (text === undefined && copy.bytes.length > TEXTRACT_ASYNC_PDF_TIFF_MAX_BYTES) {
     return { ...common, status: "unsupported", pagesTotal: pdf.pagesTotal, reason: `its first page alone is ${copy.bytes.length} bytes, over Textract's ${TEXTRACT_ASYNC_PDF_TIFF_MAX_BYTES}` };
