@@ -35,18 +35,19 @@ export interface IdpResult {
 
 /** One file through the document core, local OCR when needed, and the embedded classifier. */
 export async function processFile(file: string, limits: Partial<DocumentLimits>, classifier: TextClassifier, ocr: LocalOcr): Promise<IdpResult> {
-  const notRead = { file, documentType: null, confidence: null, pagesAnalyzed: 0, truncated: false };
+  // In the documented order of the line's fields.
+  const notRead = (status: IdpResult["status"], pagesAnalyzed = 0, truncated = false): IdpResult => ({ file, status, documentType: null, confidence: null, pagesAnalyzed, truncated });
   const bytes = await readPath(file);
-  if (typeof bytes === "string") return { ...notRead, status: bytes };
+  if (typeof bytes === "string") return notRead(bytes);
   if (bytes.length === 0) {
     console.error(`idp: ${file}: empty: the file has no content`);
-    return { ...notRead, status: "empty" };
+    return notRead("empty");
   }
   const analysis = await analyzeDocument(bytes, file, limits);
   const { pagesAnalyzed, truncated } = analysis;
   if (analysis.status !== "readable") {
     console.error(`idp: ${file}: ${analysis.status}: ${analysis.reason}`);
-    return { ...notRead, status: analysis.status, pagesAnalyzed, truncated };
+    return notRead(analysis.status, pagesAnalyzed, truncated);
   }
   if (truncated) console.error(`idp: ${file}: read the first ${pagesAnalyzed} of ${analysis.pagesTotal} pages (${analysis.bytes} bytes)`);
   if (analysis.reason !== undefined) console.error(`idp: ${file}: ${analysis.reason}`);
