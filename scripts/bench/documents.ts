@@ -108,7 +108,7 @@ async function peakMemory(report: Reporter, small: string, scanPath: string): Pr
       const measured = JSON.parse(child.stdout.trim().split("\n").at(-1)!) as { peakMiB: number; ms: number; document: { pagesTotal: number; pagesAnalyzed: number; truncated: boolean } };
       const { pagesTotal, pagesAnalyzed, truncated } = measured.document;
       const described = `${(statSync(file).size / MIB).toFixed(1)} MiB, ${pagesAnalyzed} of ${pagesTotal} pages${truncated ? ", truncated" : ""}`;
-      report.figure(`load_peak_rss_mib:${kind}`, measured.peakMiB, "MiB", `${kind} (${described}): peak RSS`);
+      report.figure(`load_peak_rss_mib:${kind}`, Math.round(measured.peakMiB * 10) / 10, "MiB", `${kind} (${described}): peak RSS`);
       report.figure(`load_ms:${kind}`, measured.ms, "ms", `${kind}: the load step, first call`);
     }
   } finally {
