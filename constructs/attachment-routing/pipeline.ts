@@ -11,6 +11,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { EnvironmentSettings } from "../../config/environment";
 import { ATTACHMENT_CLASSIFY } from "../../functions/attachment-routing/classify/environment";
 import { PIPELINE_STATUS_CHANGE } from "../../functions/attachment-routing/core/events";
+import { LOAD_FUNCTION_MEMORY_MB } from "../../functions/attachment-routing/core/documents/limits";
 import { STEP_TIMEOUT_SECONDS } from "../../functions/attachment-routing/core/step-timeouts";
 import { ATTACHMENT_FALLBACK } from "../../functions/attachment-routing/fallback/environment";
 import { ATTACHMENT_LOAD } from "../../functions/attachment-routing/load/environment";
@@ -80,7 +81,7 @@ export class AttachmentPipeline extends Construct {
       functionName: naming.name("attachment-load"),
       description: "Reads the email's attachments from Genesys, stores and inspects them",
       timeoutSeconds: STEP_TIMEOUT_SECONDS.load,
-      memoryMb: 1024,
+      memoryMb: LOAD_FUNCTION_MEMORY_MB,
       ...common,
       environment: {
         ...genesysAccess,

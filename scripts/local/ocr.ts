@@ -56,7 +56,7 @@ export async function renderPdfPages(bytes: Uint8Array, pages: number): Promise<
 
 /** The text of a document the core says needs OCR: its image, or its analysed PDF pages rendered. */
 export async function ocrDocument(document: ReadableDocument, ocr: LocalOcr): Promise<string> {
-  const images = document.type === "pdf" ? await renderPdfPages(document.classificationBytes, document.pagesAnalyzed) : [document.classificationBytes];
+  const images = document.classificationType === "pdf" ? await renderPdfPages(document.classificationBytes, document.pagesAnalyzed) : [document.classificationBytes];
   const texts: string[] = [];
   for (const image of images) texts.push(await ocr.recognize(image));
   return texts.join("\n");

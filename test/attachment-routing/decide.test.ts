@@ -69,6 +69,38 @@ describe("one routing decision for an email's attachments", () => {
     expect(decideRoute(email(documents, ""), [], POLICY)).toMatchObject({ processingStatus: "MANUAL_REVIEW", targetQueueName: "", requestResend: false });
   });
 
+  it("says in processingReason why each attachment could not be read, without file names", () => {
+    const documents = [
+      { ...doc("a", "invalid"), reason: "not a readable PDF (InvalidPDFException: Invalid PDF structure.)" },
+      { ...doc("b", "unsupported"), reason: "an empty file" },
+      doc("c"),
+    ];
+    const decision = decideRoute(email(documents), documents.map((document) => ({ document })), POLICY);
+    expect(decision).toEqual({
+      processingStatus: "MANUAL_REVIEW",
+      documentType: "",
+      documentConfidence: 0,
+      targetQueueName: "IRA",
+      requestResend: false,
+      processingReason: "attachment 1: invalid, not a readable PDF (InvalidPDFException: Invalid PDF structure.); attachment 2: unsupported, an empty file; attachment 3: no text could be read",
+    });
+    expect(decision.processingReason).not.toMatch(/\.pdf/);
+    const many = Array.from({ length: 20 }, (_, i) => ({ ...doc(`d${i}`, "invalid"), reason: "x".repeat(200) }));
+    expect(decideRoute(email(many), [], POLICY).processingReason).toHaveLength(300);
+  });
+
+  it("says when the deciding document was classified from its first pages only", () => {
+    const scan = { ...doc("scan"), needsOcr: true, pagesTotal: 14, pagesAnalyzed: 5, truncated: true };
+    const decision = decideRoute(email([scan]), [{ document: scan, scores: [{ label: "ClaimForm", score: 0.9 }] }], POLICY);
+    expect(decision).toMatchObject({
+      processingStatus: "CLASSIFIED",
+      targetQueueName: "Claims",
+      processingReason: "ClaimForm read from the first 5 of 14 pages; the whole document is attached to the email",
+    });
+    const whole = doc("whole");
+    expect(decideRoute(email([whole]), [{ document: whole, scores: [{ label: "ClaimForm", score: 0.9 }] }], POLICY).processingReason).toBeUndefined();
+  });
+
   it("routes to the text intent (or the fallback) with MANUAL_REVIEW_REQUIRED when OCR runs out of time", () => {
     expect(ocrTimeoutDecision(email([doc("a")], ""))).toEqual({ processingStatus: "MANUAL_REVIEW_REQUIRED", documentType: "", documentConfidence: 0, targetQueueName: "", requestResend: false });
   });

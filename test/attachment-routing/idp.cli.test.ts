@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { generateSampleDocuments, SampleDocuments } from "../support/documents";
+import { generateSampleDocuments, largeScannedPdf, SampleDocuments } from "../support/documents";
 
 const ROOT = join(__dirname, "..", "..");
 /** The runner starts tsx, trains the model and starts Tesseract: on a loaded 2-core machine that can take a minute. */
@@ -18,7 +18,6 @@ interface Line {
   confidence: number | null;
   pagesAnalyzed: number;
   truncated: boolean;
-  error?: string;
 }
 const lines = (stdout: string) =>
   stdout
@@ -54,16 +53,37 @@ describe("npm run idp", () => {
     expect(result.stderr).toContain(`${samples.docx}: unsupported: a ZIP container`);
   });
 
-  it("applies limits from flags, reports unreadable files and exits 1 for them", () => {
+  it("applies limits from flags; a missing path or a folder gets a line saying so, and exit code 1", () => {
     const missing = join(samples.dir, "missing.pdf");
+    const folder = join(samples.dir, "a-folder.pdf");
+    mkdirSync(folder);
     const size = readFileSync(samples.textPdf).length;
-    const result = runIdp([samples.textPdf, missing, "--max-bytes", String(size - 1)]);
+    const result = runIdp([samples.textPdf, missing, folder, "--max-download-bytes", String(size - 1)]);
     expect(result.status).toBe(1);
-    const [tooLarge, unreadable] = lines(result.stdout);
+    const [tooLarge, absent, directory, ...rest] = lines(result.stdout);
+    expect(rest).toEqual([]);
     expect(tooLarge).toMatchObject({ status: "unsupported", documentType: null });
     expect(result.stderr).toContain(`the limit is ${size - 1}`);
-    expect(unreadable!.file).toBe(missing);
-    expect(unreadable!.error).toMatch(/ENOENT/);
+    expect(absent).toEqual({ file: missing, status: "missing", documentType: null, confidence: null, pagesAnalyzed: 0, truncated: false });
+    expect(directory).toEqual({ file: folder, status: "directory", documentType: null, confidence: null, pagesAnalyzed: 0, truncated: false });
+    expect(result.stderr).toContain(`${missing}: missing`);
+  });
+
+  it("says empty for an empty file whatever its name, and exits 0", () => {
+    const names = ["empty.pdf", "empty.png", "empty.docx", "empty"].map((name) => join(samples.dir, name));
+    for (const name of names) writeFileSync(name, "");
+    const result = runIdp(names);
+    expect(result.status).toBe(0);
+    expect(lines(result.stdout)).toEqual(names.map((file) => ({ file, status: "empty", documentType: null, confidence: null, pagesAnalyzed: 0, truncated: false })));
+  });
+
+  it("classifies an 18 MB, 14-page scan by its first 5 pages: truncated, pagesAnalyzed 5", async () => {
+    const scan = join(samples.dir, "claim-form-scan.pdf");
+    writeFileSync(scan, await largeScannedPdf({ textLayer: true }));
+    const result = runIdp([scan]);
+    expect(result.status).toBe(0);
+    expect(lines(result.stdout)).toEqual([{ file: scan, status: "classified", documentType: "ClaimForm", confidence: expect.any(Number), pagesAnalyzed: 5, truncated: true }]);
+    expect(result.stderr).toContain(`${scan}: read the first 5 of 14 pages`);
   });
 
   it("prints usage without files", () => {

@@ -238,21 +238,21 @@ describe("attachment-load against the Genesys fake and s3rver, with real documen
     expect(metrics.addDimension).toHaveBeenCalledWith("Reason", "conversation-ended");
   });
 
-  it("marks an attachment over the byte limit unsupported without downloading it", async () => {
+  it("marks an attachment over the download limit unsupported without downloading it", async () => {
     // Arrange
     fake.seedConversation({
       id: "c-big",
       participants: participants(),
       messages: [message("m-1", "2026-01-05T10:00:00.000Z", CUSTOMER_ADDRESS, [file("a-png", "complaint.png", samples.png, "image/png")])],
     });
-    const { handler } = setup({ ...LIMITS, maxBytes: 1000 });
+    const { handler } = setup({ ...LIMITS, maxDownloadBytes: 1000 });
 
     // Act
     const email = await handler({ conversationId: "c-big", triageQueueId: TRIAGE_QUEUE_ID });
 
     // Assess
     expect(email.documents).toEqual([
-      expect.objectContaining({ attachmentId: "a-png", status: "unsupported", needsOcr: false, reason: expect.stringMatching(/limit is 1000/) }),
+      expect.objectContaining({ attachmentId: "a-png", status: "unsupported", needsOcr: false, reason: expect.stringMatching(/download limit is 1000/) }),
     ]);
     expect(fake.requests.filter((r) => r.path.includes("/downloads/") || r.path.startsWith("/signed/"))).toEqual([]);
     expect(await s3.listKeys(BUCKET)).toEqual([]);

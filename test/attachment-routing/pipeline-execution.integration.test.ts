@@ -7,7 +7,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { generateSampleDocuments, loadPdfjsWorkerForJest, SAMPLE_TEXTS, SampleDocuments } from "../support/documents";
+import { PDFDocument } from "pdf-lib";
+import { generateSampleDocuments, largeScannedPdf, loadPdfjsWorkerForJest, SAMPLE_TEXTS, SampleDocuments } from "../support/documents";
 import { CONVERSATION_ID } from "./harness";
 import {
   afterRunning,
@@ -55,6 +56,42 @@ describe("the attachment pipeline, executed locally as deployed", () => {
     expect(classifiedEmail(bench)?.conversationId).toBe(CONVERSATION_ID);
     expect(["q-invoices", "q-complaints"]).toContain(bench.queueOfEmail());
     expect(bench.processingStatus()).toBe("CLASSIFIED");
+  });
+
+  it("routes an 18 MB, 14-page scanned claim form by its first 5 pages: Textract reads only those", async () => {
+    const scan = await largeScannedPdf();
+    bench = await startPipelineBench({
+      attachments: [{ attachmentId: "a-claim", name: "claim-form-scan.pdf", contentType: "application/pdf", bytes: Buffer.from(scan) }],
+      ocr: { "a-claim": SAMPLE_TEXTS.claim.join("\n") },
+    });
+
+    const run = await bench.run();
+
+    expect(run).toMatchObject({ status: "SUCCEEDED", failures: [] });
+    expect(run.path).toEqual(["LoadEmail", "PrepareClassification", "HasAttachments", "Ocr", "Classify", "Route", "EmailRouted"]);
+    expect(classifiedEmail(bench)?.documents).toEqual([expect.objectContaining({ attachmentId: "a-claim", status: "readable", pagesTotal: 14, pagesAnalyzed: 5, truncated: true })]);
+    const [job] = [...bench.textract.jobs.values()];
+    const read = await bench.s3.getBytes("documents", job!.key);
+    expect((await PDFDocument.load(read)).getPageCount()).toBe(5);
+    expect(bench.queueOfEmail()).toBe("q-claims");
+    expect(bench.processingStatus()).toBe("CLASSIFIED");
+    expect(bench.fake.attributesOf(CONVERSATION_ID, "p-customer")).toMatchObject({ processingReason: "ClaimForm read from the first 5 of 14 pages; the whole document is attached to the email" });
+  });
+
+  it("routes an email whose only attachment cannot be read at all by its text intent, MANUAL_REVIEW, saying why", async () => {
+    bench = await startPipelineBench({
+      attachments: [{ attachmentId: "a-broken", name: "claim.pdf", contentType: "application/pdf", bytes: Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(5000, 0x41)]) }],
+    });
+
+    const run = await bench.run();
+
+    expectRouted(run, bench);
+    expect(bench.queueOfEmail()).toBe(INTENT_QUEUE);
+    expect(bench.invocations.ocrStart).toEqual([]);
+    expect(bench.fake.attributesOf(CONVERSATION_ID, "p-customer")).toMatchObject({
+      processingStatus: "MANUAL_REVIEW",
+      processingReason: expect.stringMatching(/^attachment 1: invalid, not a readable PDF/),
+    });
   });
 
   describe("LoadEmail", () => {

@@ -60,6 +60,21 @@ describe("attachment-route against the Genesys fake", () => {
       .filter((r) => r.method !== "GET")
       .map((r) => `${r.method} ${r.path}`);
 
+  it("writes processingReason next to processingStatus when the decision has one, for the agent", async () => {
+    const { handler } = setup();
+    const reason = "attachment 1: invalid, not a readable PDF (InvalidPDFException: Invalid PDF structure.)";
+
+    await handler({ email: EMAIL, decision: decision({ processingStatus: "MANUAL_REVIEW", documentType: "", documentConfidence: 0, targetQueueName: "Billing", processingReason: reason }) });
+
+    expect(fake.attributesOf(CONVERSATION_ID, "p-customer")).toEqual({
+      intent: "Billing",
+      documentType: "",
+      documentConfidence: "0.00",
+      processingStatus: "MANUAL_REVIEW",
+      processingReason: reason,
+    });
+  });
+
   it("writes the attributes, then moves the ACD participant to the document type's queue", async () => {
     // Arrange
     const { handler } = setup();

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { STATE_PAYLOAD_LIMIT_BYTES } from "./documents/limits";
 
 /**
  * The attachment pipeline's state contracts, defined once. Each step Lambda parses its input with the
@@ -27,8 +28,8 @@ export const MAX_ADDRESS_CHARS = 320;
 /** What a caught error may carry into the fallback step (Step Functions' Cause is up to 32 KB). */
 const MAX_ERROR_CAUSE_CHARS = 32_768;
 
-/** Step Functions' limit on a state's input or output, in UTF-8 bytes. */
-export const STATE_PAYLOAD_LIMIT_BYTES = 256 * 1024;
+/** Step Functions' limit on a state's input or output, in UTF-8 bytes (defined with its source in documents/limits.ts). */
+export { STATE_PAYLOAD_LIMIT_BYTES };
 
 const id = z.string().min(1).max(MAX_ID_CHARS);
 const objectKey = z.string().min(1).max(MAX_OBJECT_KEY_CHARS);
@@ -126,6 +127,12 @@ export const routingDecision = z.object({
   targetQueueName: queueName,
   /** Ask the customer to resend without a password. */
   requestResend: z.boolean(),
+  /**
+   * Why, in words, for the agent next to `processingStatus` (no content, no file names): which
+   * attachments could not be read and why (MANUAL_REVIEW), or that the deciding document was classified
+   * from its first pages only. Absent when there is nothing to add.
+   */
+  processingReason: z.string().max(MAX_REASON_CHARS).optional(),
 });
 export type RoutingDecision = z.output<typeof routingDecision>;
 

@@ -14,6 +14,8 @@ export const ROUTE_ATTRIBUTES = {
   documentType: "documentType",
   documentConfidence: "documentConfidence",
   processingStatus: "processingStatus",
+  /** Written only when there is something to say: see routingDecision's `processingReason`. */
+  processingReason: "processingReason",
 } as const;
 
 /** Longest queue name the intent may hold; longer values are treated as no intent. */

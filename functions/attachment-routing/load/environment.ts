@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { jsonVariable, lambdaContract } from "../../shared/env";
 import { genesysVariables } from "../../shared/genesys/environment";
+import { TEXTRACT_ASYNC_MAX_PAGES, TEXTRACT_ASYNC_PDF_TIFF_MAX_BYTES } from "../core/documents/limits";
 
 const positiveInteger = z.number().int().positive();
 
@@ -11,12 +12,15 @@ export const ATTACHMENT_LOAD = lambdaContract(
     DOCUMENTS_BUCKET: z.string().min(3),
     DOCUMENT_LIMITS: jsonVariable(
       z.strictObject({
-        maxBytes: positiveInteger.optional(),
-        maxPages: positiveInteger.optional(),
+        maxDownloadBytes: positiveInteger.optional(),
+        // Over Textract's hard limits: refused when the function reads its environment, naming the field (and for
+        // every configured environment by test/infrastructure/lambda-environments.synth.test.ts).
+        maxBytes: positiveInteger.max(TEXTRACT_ASYNC_PDF_TIFF_MAX_BYTES).optional(),
+        maxPages: positiveInteger.max(TEXTRACT_ASYNC_MAX_PAGES).optional(),
         classificationPages: positiveInteger.optional(),
         minTextChars: z.number().int().nonnegative().optional(),
       }),
-      "an object of document limits {maxBytes, maxPages, classificationPages, minTextChars}",
+      "an object of document limits {maxDownloadBytes, maxBytes, maxPages, classificationPages, minTextChars}",
     ).default({}),
   }),
 );

@@ -25,7 +25,7 @@ import { recordTriageExit, triageExitOf } from "../core/triage-exit";
 export interface AttachmentLoadDependencies {
   readonly genesys: Pick<GenesysClient, "getEmailConversation" | "listEmailMessages" | "getEmailMessage" | "downloadAttachment">;
   readonly store: DocumentStore;
-  /** DOCUMENT_LIMITS; `maxBytes` also caps each download. */
+  /** DOCUMENT_LIMITS; `maxDownloadBytes` caps each download. */
   readonly limits: Partial<DocumentLimits>;
   readonly analyze?: typeof analyzeDocument;
   readonly logger: Log;
@@ -71,9 +71,10 @@ function isPermanentDownloadError(error: unknown): boolean {
  * The first step: who is who in the conversation (customer, and the ACD participant waiting in the
  * triage queue), the text intent the inbound flow recorded, and the customer's latest inbound message
  * with attachments. Each attachment (inline images skipped; at most MAX_DOCUMENTS_PER_EMAIL) is
- * downloaded within the byte limit, stored under its document keys, inspected without OCR, and for
- * readable documents the bytes OCR should read (the first pages when truncated) and a text layer are
- * stored too. Every call runs within the invocation's deadline; transient failures surface under the
+ * downloaded within the download limit (Genesys' own email size limit) one at a time, stored whole
+ * under its document keys (the compliance copy), inspected without OCR, and for readable documents the
+ * bytes OCR should read (the first pages of a long or large PDF, an oversize image in a one-page PDF)
+ * and a text layer are stored too. Every call runs within the invocation's deadline; transient failures surface under the
  * names the state machine retries, and the step is idempotent (same keys, same content). An email that
  * has left the triage queue, or whose conversation has ended, ends the execution (EmailLeftTriageError,
  * GenesysConversationEndedError).
@@ -87,15 +88,15 @@ export function makeHandler(deps: AttachmentLoadDependencies) {
     const keys = documentKeys(conversationId, attachmentId);
     const call: RequestOptions & { deadline: Deadline } = { deadline };
     const base = { attachmentId, fileName: cut(attachment.name, MAX_FILE_NAME_CHARS), needsOcr: false, pagesTotal: 0, pagesAnalyzed: 0, truncated: false };
-    if (attachment.contentLength > limits.maxBytes) {
-      return { ...base, status: "unsupported", reason: `the file is ${attachment.contentLength} bytes; the limit is ${limits.maxBytes}` };
+    if (attachment.contentLength > limits.maxDownloadBytes) {
+      return { ...base, status: "unsupported", reason: `the file is ${attachment.contentLength} bytes; the download limit is ${limits.maxDownloadBytes}` };
     }
     let bytes: Uint8Array;
     try {
-      ({ bytes } = await deps.genesys.downloadAttachment(attachment.contentUri, limits.maxBytes, call));
+      ({ bytes } = await deps.genesys.downloadAttachment(attachment.contentUri, limits.maxDownloadBytes, call));
     } catch (error) {
       if (error instanceof GenesysAttachmentTooLargeError) {
-        return { ...base, status: "unsupported", reason: `the file is over the limit of ${limits.maxBytes} bytes` };
+        return { ...base, status: "unsupported", reason: `the file is over the download limit of ${limits.maxDownloadBytes} bytes` };
       }
       if (isPermanentDownloadError(error)) {
         deps.logger.warn("attachment could not be downloaded; left for manual review", { conversationId, attachmentId, error: describeError(error) });
@@ -125,7 +126,7 @@ export function makeHandler(deps: AttachmentLoadDependencies) {
     };
     if (analysis.status !== "readable") return ref;
 
-    await deps.store.put(keys.ocr, analysis.classificationBytes, CONTENT_TYPES[analysis.type], call);
+    await deps.store.put(keys.ocr, analysis.classificationBytes, CONTENT_TYPES[analysis.classificationType], call);
     if (analysis.text !== undefined) {
       await deps.store.put(keys.text, analysis.text, TEXT_CONTENT_TYPE, call);
       return { ...ref, ocrKey: keys.ocr, textKey: keys.text, needsOcr: false };

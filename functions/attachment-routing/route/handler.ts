@@ -31,13 +31,14 @@ function routeAttributes(decision: RoutingDecision): Record<string, string> {
     [ROUTE_ATTRIBUTES.documentType]: decision.documentType,
     [ROUTE_ATTRIBUTES.documentConfidence]: decision.documentConfidence.toFixed(2),
     [ROUTE_ATTRIBUTES.processingStatus]: decision.processingStatus,
+    ...(decision.processingReason === undefined ? {} : { [ROUTE_ATTRIBUTES.processingReason]: decision.processingReason }),
   };
 }
 
 /**
  * The last step: asks the customer to resend a password-protected document (an agentless email stitched
- * into the conversation), writes documentType, documentConfidence and processingStatus onto the
- * customer participant, then moves the email out of the triage queue with replace/queue to the decided
+ * into the conversation), writes documentType, documentConfidence and processingStatus (and
+ * processingReason when the decision has one) onto the customer participant, then moves the email out of the triage queue with replace/queue to the decided
  * queue (the fallback queue when the name is empty or unknown). Attributes are written before the move,
  * so the agent who gets the email sees them. Every call runs within the invocation's deadline; transient
  * failures surface under the names the state machine retries, anything else routes the email through the

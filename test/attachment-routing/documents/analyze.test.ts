@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { PDFDocument } from "pdf-lib";
 import { analyzeDocument, DocumentAnalysis, openPdf, ReadableDocument, resolveDocumentLimits } from "../../../functions/attachment-routing/core/documents";
-import { generateSampleDocuments, loadPdfjsWorkerForJest, pdfkitDocument, SAMPLE_TEXTS, SampleDocuments } from "../../support/documents";
+import { createCanvas } from "@napi-rs/canvas";
+import { TEXTRACT_IMAGE_MAX_BYTES, TEXTRACT_PDF_MAX_PAGE_POINTS } from "../../../functions/attachment-routing/core/documents/limits";
+import { generateSampleDocuments, largeClaimJpeg, largeScannedPdf, loadPdfjsWorkerForJest, pdfkitDocument, SAMPLE_TEXTS, SampleDocuments } from "../../support/documents";
 
 let samples: SampleDocuments;
 
@@ -102,9 +104,10 @@ describe("analyzeDocument on PDFs", () => {
     expect(copy.text).toContain("Page 5 of 7");
   });
 
-  it("rejects a PDF over maxPages as unsupported", async () => {
-    const analysis = await analyze(samples.oversizePdf, { maxPages: 4 });
-    expect(analysis).toMatchObject({ status: "unsupported", pagesTotal: 8, reason: "the PDF has 8 pages; the limit is 4" });
+  it("reads the first pages of a PDF over maxPages: Textract only gets the copy", async () => {
+    const analysis = expectReadable(await analyze(samples.oversizePdf, { maxPages: 4 }));
+    expect(analysis).toMatchObject({ pagesTotal: 8, pagesAnalyzed: 4, truncated: true });
+    expect((await PDFDocument.load(analysis.classificationBytes)).getPageCount()).toBe(4);
   });
 
   it("reports a corrupt PDF (a PDF header, then garbage) as invalid", async () => {
@@ -150,27 +153,107 @@ describe("analyzeDocument on images and other files", () => {
     expect(analysis.reason).toMatch(/ZIP container/);
   });
 
-  it("reports a file over maxBytes as unsupported before looking inside", async () => {
+  it("reports a file over maxDownloadBytes as unsupported before looking inside", async () => {
     const bytes = readFileSync(samples.textPdf);
-    const analysis = await analyzeDocument(bytes, "invoice.pdf", { maxBytes: 1000 });
+    const analysis = await analyzeDocument(bytes, "invoice.pdf", { maxDownloadBytes: 1000 });
     expect(analysis).toMatchObject({ status: "unsupported", reason: `the file is ${bytes.length} bytes; the limit is 1000` });
-    expect(resolveDocumentLimits().maxBytes).toBe(10 * 1024 * 1024);
+    expect(resolveDocumentLimits().maxDownloadBytes).toBe(40 * 1024 * 1024);
   });
 
-  it("reports an empty file as unsupported, or invalid when named as a PDF", async () => {
-    expect(await analyzeDocument(new Uint8Array(0), "empty")).toMatchObject({ status: "unsupported", reason: expect.stringMatching(/^an empty file/) });
-    expect(await analyzeDocument(new Uint8Array(0), "empty.pdf")).toMatchObject({ status: "invalid" });
+  it("reports an empty file as empty, whatever its name", async () => {
+    for (const name of ["empty", "empty.pdf", "scan.png", "notes.docx"]) {
+      expect(await analyzeDocument(new Uint8Array(0), name)).toMatchObject({ status: "unsupported", reason: "an empty file" });
+    }
+  });
+});
+
+describe("analyzeDocument on files over the OCR limits", () => {
+  it("cuts an 18 MB, 14-page scanned PDF to its first 5 pages, within maxBytes, leaving the original as it was", async () => {
+    const bytes = await largeScannedPdf();
+    const digest = createHash("sha256").update(bytes).digest("hex");
+    expect(bytes.length).toBeGreaterThan(18_000_000);
+
+    const analysis = expectReadable(await analyzeDocument(bytes, "claim-scan.pdf"));
+
+    expect(analysis).toMatchObject({ type: "pdf", classificationType: "pdf", pagesTotal: 14, pagesAnalyzed: 5, truncated: true, needsOcr: true });
+    expect(analysis.classificationBytes.length).toBeLessThanOrEqual(10 * 1024 * 1024);
+    expect((await PDFDocument.load(analysis.classificationBytes)).getPageCount()).toBe(5);
+    expect(createHash("sha256").update(bytes).digest("hex")).toBe(digest);
+  });
+
+  it("keeps fewer pages while the copy is over maxBytes, and sends a lone page over it whole", async () => {
+    const bytes = await largeScannedPdf({ pages: 6, targetBytes: 3_000_000 });
+    const fewer = expectReadable(await analyzeDocument(bytes, "scan.pdf", { maxBytes: 1_200_000 }));
+    expect(fewer).toMatchObject({ pagesTotal: 6, truncated: true });
+    expect(fewer.pagesAnalyzed).toBeGreaterThanOrEqual(1);
+    expect(fewer.pagesAnalyzed).toBeLessThan(5);
+    expect(fewer.classificationBytes.length).toBeLessThanOrEqual(1_200_000);
+
+    const lone = expectReadable(await analyzeDocument(bytes, "scan.pdf", { maxBytes: 1024 }));
+    expect(lone).toMatchObject({ pagesAnalyzed: 1, truncated: true });
+    expect((await PDFDocument.load(lone.classificationBytes)).getPageCount()).toBe(1);
+  });
+
+  it("puts a JPEG over Textract's image limit on a one-page PDF, embedded as it is", async () => {
+    const jpeg = largeClaimJpeg();
+    expect(jpeg.length).toBeGreaterThan(TEXTRACT_IMAGE_MAX_BYTES);
+
+    const analysis = expectReadable(await analyzeDocument(jpeg, "claim-photo.jpg"));
+
+    expect(analysis).toMatchObject({ type: "jpeg", classificationType: "pdf", pagesTotal: 1, pagesAnalyzed: 1, truncated: false, needsOcr: true });
+    expect(analysis.reason).toMatch(/one-page PDF/);
+    const pdf = await PDFDocument.load(analysis.classificationBytes);
+    expect(pdf.getPageCount()).toBe(1);
+    const { width, height } = pdf.getPage(0).getSize();
+    expect(Math.max(width, height)).toBeLessThanOrEqual(TEXTRACT_PDF_MAX_PAGE_POINTS);
+    // The JPEG's bytes are in the PDF unchanged (no re-encoding): the PDF is barely larger.
+    expect(Buffer.from(analysis.classificationBytes).includes(Buffer.from(jpeg.subarray(0, 4096)))).toBe(true);
+    expect(analysis.classificationBytes.length - jpeg.length).toBeLessThan(4096);
+  });
+
+  it("puts a PNG wider than Textract's 10,000 pixels on a one-page PDF", async () => {
+    const canvas = createCanvas(10_500, 400);
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#ffffff";
+    context.fillRect(0, 0, 10_500, 400);
+    const png = canvas.toBuffer("image/png");
+
+    const analysis = expectReadable(await analyzeDocument(png, "panorama.png"));
+
+    expect(analysis).toMatchObject({ type: "png", classificationType: "pdf", pagesAnalyzed: 1 });
+    expect(analysis.reason).toMatch(/10500 pixels on a side/);
+  });
+
+  it("refuses, with the reason, a PNG whose pixels are too many to convert, without decoding it", async () => {
+    const ihdr = Buffer.alloc(25);
+    ihdr.writeUInt32BE(13, 0);
+    ihdr.write("IHDR", 4, "latin1");
+    ihdr.writeUInt32BE(30_000, 8);
+    ihdr.writeUInt32BE(30_000, 12);
+    ihdr.set([8, 6, 0, 0, 0], 16);
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ihdr]);
+
+    const analysis = await analyzeDocument(png, "bomb.png");
+
+    expect(analysis).toMatchObject({ status: "unsupported", reason: expect.stringMatching(/30000x30000 pixels, too many to convert/) });
+  });
+
+  it("rejects, with the reason, a file of which nothing can be read", async () => {
+    const analysis = await analyze(samples.corruptPdf);
+    expect(analysis).toMatchObject({ status: "invalid", pagesAnalyzed: 0, reason: expect.stringMatching(/not a readable PDF/) });
   });
 });
 
 describe("resolveDocumentLimits", () => {
   it("has the Textract-derived defaults and overlays given values", () => {
-    expect(resolveDocumentLimits()).toEqual({ maxBytes: 10 * 1024 * 1024, maxPages: 3000, classificationPages: 5, minTextChars: 20 });
+    expect(resolveDocumentLimits()).toEqual({ maxDownloadBytes: 40 * 1024 * 1024, maxBytes: 10 * 1024 * 1024, maxPages: 3000, classificationPages: 5, minTextChars: 20 });
     expect(resolveDocumentLimits({ classificationPages: 3, maxBytes: undefined })).toMatchObject({ classificationPages: 3, maxBytes: 10 * 1024 * 1024 });
   });
 
-  it("rejects values that are not positive integers", () => {
+  it("rejects values that are not positive integers or are over Textract's limits", () => {
     expect(() => resolveDocumentLimits({ classificationPages: 0 })).toThrow(/classificationPages/);
     expect(() => resolveDocumentLimits({ maxBytes: 1.5 })).toThrow(/maxBytes/);
+    expect(() => resolveDocumentLimits({ maxBytes: 600 * 1000 * 1000 })).toThrow(/maxBytes/);
+    expect(() => resolveDocumentLimits({ maxPages: 3001 })).toThrow(/maxPages/);
   });
 });

@@ -79,3 +79,30 @@ export function countTiffPages(bytes: Uint8Array): number | undefined {
   }
   return pages > 0 ? pages : undefined;
 }
+
+/** Width and height in pixels from a PNG's IHDR or a JPEG's frame header; undefined when absent. */
+export function imageDimensions(bytes: Uint8Array, type: "png" | "jpeg"): { width: number; height: number } | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (type === "png") {
+    if (bytes.length < 24 || String.fromCharCode(...bytes.subarray(12, 16)) !== "IHDR") return undefined;
+    return { width: view.getUint32(16), height: view.getUint32(20) };
+  }
+  // JPEG: walk the marker segments to the first start-of-frame (SOF0-SOF15 but DHT C4, JPG C8, DAC CC).
+  let offset = 2;
+  while (offset + 4 <= bytes.length) {
+    if (bytes[offset] !== 0xff) return undefined;
+    const marker = bytes[offset + 1]!;
+    if (marker === 0xff) {
+      offset++;
+      continue;
+    }
+    const length = view.getUint16(offset + 2);
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      if (offset + 9 > bytes.length) return undefined;
+      return { height: view.getUint16(offset + 5), width: view.getUint16(offset + 7) };
+    }
+    if (marker === 0xda || length < 2) return undefined;
+    offset += 2 + length;
+  }
+  return undefined;
+}

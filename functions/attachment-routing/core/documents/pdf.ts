@@ -67,8 +67,19 @@ async function countPagesWithoutDecrypting(bytes: Uint8Array): Promise<number | 
   }
 }
 
+/** A copy of a PDF's first pages, and how many it holds. */
+export interface PdfCopy {
+  readonly bytes: Uint8Array;
+  readonly pages: number;
+}
+
 /**
- * A new PDF with only the first `pages` pages; `bytes` are not modified.
+ * A new PDF with the first `pages` pages, and fewer (down to one) while the copy is over `maxBytes`;
+ * `bytes` are not modified. The result may still be over `maxBytes` when its first page alone is: the
+ * caller decides whether that page is worth sending.
+ *
+ * pdf-lib parses the whole file once, referring to its bytes rather than copying them (see
+ * `npm run bench -- documents` for the peak); each copy holds only the pages kept and what they use.
  *
  * pdf-lib cannot decrypt, so an encrypted PDF that opens with the empty user password (owner password
  * only) is truncated in place: removing the later pages keeps every remaining object's number and the
@@ -76,21 +87,51 @@ async function countPagesWithoutDecrypting(bytes: Uint8Array): Promise<number | 
  * are not written, because new ones would hold encrypted strings without being encrypted themselves.
  * Other PDFs get their pages copied into a fresh document, which drops what only later pages used.
  */
-export async function truncatePdf(bytes: Uint8Array, pages: number): Promise<Uint8Array> {
-  const source = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false });
+export async function truncatePdfWithin(bytes: Uint8Array, pages: number, maxBytes = Number.POSITIVE_INFINITY): Promise<PdfCopy> {
+  const load = () => PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false });
+  let source = await load();
   const total = source.getPageCount();
-  if (pages >= total) throw new Error(`cannot truncate a ${total}-page PDF to ${pages} pages`);
-  if (source.isEncrypted) {
-    for (let index = total - 1; index >= pages; index--) source.removePage(index);
-    return source.save({ useObjectStreams: false, updateFieldAppearances: false });
+  if (total < 1) throw new Error("the PDF has no pages");
+  for (let keep = Math.min(pages, total); ; keep--) {
+    let copy: Uint8Array;
+    if (source.isEncrypted) {
+      for (let index = source.getPageCount() - 1; index >= keep; index--) source.removePage(index);
+      copy = await source.save({ useObjectStreams: false, updateFieldAppearances: false });
+      source = await load();
+    } else {
+      const target = await PDFDocument.create({ updateMetadata: false });
+      const copied = await target.copyPages(
+        source,
+        Array.from({ length: keep }, (_, index) => index),
+      );
+      for (const page of copied) target.addPage(page);
+      copy = await target.save({ updateFieldAppearances: false });
+    }
+    if (copy.length <= maxBytes || keep === 1) return { bytes: copy, pages: keep };
   }
-  const target = await PDFDocument.create({ updateMetadata: false });
-  const copied = await target.copyPages(
-    source,
-    Array.from({ length: pages }, (_, index) => index),
-  );
-  for (const page of copied) target.addPage(page);
-  return target.save({ updateFieldAppearances: false });
+}
+
+/** A new PDF with only the first `pages` pages (fewer than the PDF has); `bytes` are not modified. */
+export async function truncatePdf(bytes: Uint8Array, pages: number): Promise<Uint8Array> {
+  const total = (await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false })).getPageCount();
+  if (pages >= total) throw new Error(`cannot truncate a ${total}-page PDF to ${pages} pages`);
+  return (await truncatePdfWithin(bytes, pages)).bytes;
+}
+
+/**
+ * A one-page PDF showing a JPEG or PNG, for an image over Textract's image limit: Textract reads PDFs
+ * up to TEXTRACT_ASYNC_PDF_TIFF_MAX_BYTES. A JPEG is embedded as it is (pdf-lib reads only its header);
+ * a PNG is decoded and compressed again, so the caller bounds its pixels first. The page is the image's
+ * size in pixels as points, scaled down to fit `maxPagePoints` on its longer side.
+ */
+export async function imageAsPdf(bytes: Uint8Array, type: "jpeg" | "png", maxPagePoints: number): Promise<Uint8Array> {
+  const document = await PDFDocument.create({ updateMetadata: false });
+  const image = type === "jpeg" ? await document.embedJpg(bytes) : await document.embedPng(bytes);
+  const scale = Math.min(1, maxPagePoints / Math.max(image.width, image.height));
+  const width = image.width * scale;
+  const height = image.height * scale;
+  document.addPage([width, height]).drawImage(image, { x: 0, y: 0, width, height });
+  return document.save();
 }
 
 /** Page count of a PDF as pdf.js reads it, or an error message when it does not open. */
