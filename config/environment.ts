@@ -89,9 +89,14 @@ const attachmentRouting = z.strictObject({
     .prefault({}),
   /** How long OCR may take before the email is routed anyway, with processingStatus MANUAL_REVIEW_REQUIRED. */
   timeoutSeconds: z.number().int().min(10).max(900).default(60),
-  maxAttachmentBytes: z.number().int().min(1024).max(500 * 1024 * 1024).default(10 * 1024 * 1024),
+  /**
+   * The target size of what OCR reads: a PDF over it, or longer than classificationPages, is read from a
+   * copy of its first pages and the whole file is kept. At most Textract's 500 MB (10^6 bytes).
+   */
+  maxAttachmentBytes: z.number().int().min(1024).max(500_000_000).default(10 * 1024 * 1024),
   /** PDFs longer than this are classified on their first pages only (the original is kept). */
   classificationPages: z.number().int().min(1).max(50).default(5),
+  /** How long the documents bucket keeps each email's files, the original attachments included: the compliance copy. */
   documentRetentionDays: z.number().int().min(1).max(3650).default(7),
   resendRequest: z
     .strictObject({
