@@ -75,7 +75,7 @@ export interface DocumentLimits {
    * page or image is sent whole as long as it is within Textract's hard limit for its type.
    */
   readonly maxBytes: number;
-  /** PDFs and TIFFs with more pages are `unsupported`: Textract's asynchronous limit. */
+  /** Textract's asynchronous page limit: a longer PDF is read from its first pages, a longer TIFF (sent whole) is `unsupported`. */
   readonly maxPages: number;
   /** Only the first N pages are read and, for a longer PDF, kept in the classification copy. */
   readonly classificationPages: number;
