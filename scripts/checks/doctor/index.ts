@@ -1,7 +1,7 @@
 /**
  * `npm run doctor -- <env>`: preflight checks of one environment before `cdktf deploy <env>`.
  *
- * Offline, always: the configuration and its synthesis, terraform on PATH and new enough, the Lambda
+ * Offline, always: the configuration and its synthesis, the pinned terraform on PATH, the Lambda
  * data action's region, email domains per org, name lengths, the Genesys provider schema.
  * Live and read-only, when credentials are present: Genesys as Terraform's OAuth client
  * (GENESYSCLOUD_OAUTHCLIENT_ID / GENESYSCLOUD_OAUTHCLIENT_SECRET) and AWS through the default chain.
@@ -18,6 +18,9 @@ import { EnvironmentStack } from "../../../stacks/environment-stack";
 import { GenesysAdminApi } from "../genesys-admin-api";
 import { DoctorDependencies, EnvironmentEntry, exitCodeOf, formatResults, runDoctor, SynthesizedStack } from "./doctor";
 import { installedTerraformVersion } from "./terraform-version";
+
+// The lock file pins the AWS SDK; its warning that later SDK releases will need Node 22 is not for this run's reader.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 /** Every config/environments/*.json, each validated on its own. */
 export function readEnvironmentEntries(dir: string = ENVIRONMENTS_DIR): EnvironmentEntry[] {
