@@ -51,7 +51,7 @@ export const LAMBDA_MAX_MEMORY_MB = 10_240;
  * Memory of the attachment-load function. It holds one attachment at a time, at most the download cap
  * (40 MiB), while pdf.js reads its text layer and pdf-lib copies its first pages (pdf-lib refers to the
  * file's bytes rather than copying them). `npm run bench -- documents` runs the handler bundled as
- * deployed: peak RSS 129 MiB for an 18 MB, 14-page scan against 72 MiB for a one-page PDF, so about
+ * deployed: peak RSS about 125 MiB for an 18 MB, 14-page scan against about 72 MiB for a one-page PDF, so about
  * three times the file's size on top of the code, and under 200 MiB for a 40 MiB attachment. The rest
  * of the 1024 MB buys CPU: Lambda allocates CPU in proportion to memory, and parsing is CPU-bound.
  * Source (CPU in proportion to memory): https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
