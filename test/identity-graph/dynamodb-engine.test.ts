@@ -22,6 +22,18 @@ let doc: DynamoDBDocumentClient;
 let commits: CommittedTransaction[];
 let holdNextBatch: ((transaction: CommittedTransaction) => Promise<void>) | undefined;
 
+/** Holds the next transaction between its condition checks and its write: `isHeld` settles when it is there. */
+function holdNextTransaction(): { isHeld: Promise<void>; release: () => void } {
+  let release: (() => void) | undefined;
+  let held!: () => void;
+  const isHeld = new Promise<void>((resolve) => (held = resolve));
+  holdNextBatch = () => {
+    held();
+    return new Promise<void>((resolve) => (release = resolve));
+  };
+  return { isHeld, release: () => release?.() };
+}
+
 async function start(): Promise<void> {
   commits = [];
   holdNextBatch = undefined;
@@ -201,13 +213,7 @@ describe("TransactWriteItems", () => {
 
   it("cancels with TransactionConflict a transaction touching an item another transaction is writing", async () => {
     // Prepare: hold the first transaction between its condition checks and its write.
-    let release!: () => void;
-    let held!: () => void;
-    const isHeld = new Promise<void>((resolve) => (held = resolve));
-    holdNextBatch = () => {
-      held();
-      return new Promise<void>((resolve) => (release = resolve));
-    };
+    const { isHeld, release } = holdNextTransaction();
     const first = transact([{ Put: { TableName: TABLE, Item: { ...key("a"), by: "first" } } }]);
     await isHeld;
 
@@ -228,13 +234,7 @@ describe("TransactWriteItems", () => {
 
   it("makes a single-item write wait for a transaction holding the item, then apply after it", async () => {
     // Prepare
-    let release!: () => void;
-    let held!: () => void;
-    const isHeld = new Promise<void>((resolve) => (held = resolve));
-    holdNextBatch = () => {
-      held();
-      return new Promise<void>((resolve) => (release = resolve));
-    };
+    const { isHeld, release } = holdNextTransaction();
     const transaction = transact([{ Put: { TableName: TABLE, Item: { ...key("a"), n: 1 } } }]);
     await isHeld;
 
@@ -319,13 +319,7 @@ describe("TransactGetItems", () => {
 
   it("cancels with TransactionConflict while a transaction is writing one of its items", async () => {
     // Prepare
-    let release!: () => void;
-    let held!: () => void;
-    const isHeld = new Promise<void>((resolve) => (held = resolve));
-    holdNextBatch = () => {
-      held();
-      return new Promise<void>((resolve) => (release = resolve));
-    };
+    const { isHeld, release } = holdNextTransaction();
     const writing = transact([{ Put: { TableName: TABLE, Item: key("a") } }]);
     await isHeld;
 
