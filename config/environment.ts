@@ -110,7 +110,8 @@ const attachmentRouting = z.strictObject({
     .prefault({}),
 });
 
-const identityGraph = identitySettingsSchema.extend({
+const identityGraph = z.strictObject({
+  ...identitySettingsSchema.shape,
   enabled: z.boolean(),
   /** Suffix of the Genesys partner event source; default `<prefix>-<env>`. Changing it means a new event bus. */
   eventSourceSuffix: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'").optional(),

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import * as z from "zod";
+import type { $ZodObject, $ZodType } from "zod/v4/core";
 import { ClassifierBackendName, classifierBackendVariables } from "../../functions/shared/classifier/environment";
 import { LambdaContract, LambdaEnvironment } from "../../functions/shared/env";
 import { readCorpus } from "../../scripts/training/corpus";
@@ -16,10 +16,10 @@ export interface ClassifierSettings {
 }
 
 /** The variables this construct sets itself on every classifier function. */
-type ClassifierShape = typeof classifierBackendVariables & { CONFIDENCE_THRESHOLD: z.ZodType };
+type ClassifierShape = typeof classifierBackendVariables & { CONFIDENCE_THRESHOLD: $ZodType };
 type OwnVariable = keyof ClassifierShape;
 
-export interface ClassifierFunctionProps<S extends z.ZodObject<ClassifierShape>> {
+export interface ClassifierFunctionProps<S extends $ZodObject<ClassifierShape>> {
   readonly naming: Naming;
   readonly aws: { readonly accountId: string; readonly region: string };
   readonly functionDefaults: FunctionDefaults;
@@ -42,7 +42,7 @@ export interface ClassifierFunctionProps<S extends z.ZodObject<ClassifierShape>>
   readonly statements?: readonly PolicyStatement[];
 }
 
-export interface ClassifierFunction<S extends z.ZodObject<ClassifierShape>> {
+export interface ClassifierFunction<S extends $ZodObject<ClassifierShape>> {
   readonly function: NodejsFunction<S>;
   readonly comprehend?: ComprehendClassifier;
 }
@@ -54,7 +54,7 @@ export interface ClassifierFunction<S extends z.ZodObject<ClassifierShape>> {
  * `<id>` (the function) and `comprehend` to `scope`, keeping the Terraform addresses the capabilities
  * had before they shared this code.
  */
-export function classifierFunction<S extends z.ZodObject<ClassifierShape>>(
+export function classifierFunction<S extends $ZodObject<ClassifierShape>>(
   scope: Construct,
   id: string,
   props: ClassifierFunctionProps<S>,

@@ -1,6 +1,6 @@
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
-import * as z from "zod";
+import type { $ZodObject } from "zod/v4/core";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -26,7 +26,7 @@ export interface FunctionDefaults {
   readonly tracing: boolean;
 }
 
-export interface NodejsFunctionProps<S extends z.ZodObject> {
+export interface NodejsFunctionProps<S extends $ZodObject> {
   /** The function's entry point and the environment it parses: the one contract with its code. */
   readonly contract: LambdaContract<S>;
   /** Full function name, from the naming helper. */
@@ -57,7 +57,7 @@ const REFERENCE_SUFFIX = /_(ARN|NAME|ID)$/i;
  * on arm64, its own log group with retention (JSON logs), and its own role allowed only to write
  * that log group plus the statements it is given.
  */
-export class NodejsFunction<S extends z.ZodObject = z.ZodObject> extends Construct {
+export class NodejsFunction<S extends $ZodObject = $ZodObject> extends Construct {
   readonly function: LambdaFunction;
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;

@@ -1,52 +1,58 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import type { $ZodDefault, $ZodObject, $ZodOptional, $ZodType } from "zod/v4/core";
+import "./zod-messages";
 
 /**
  * The one contract between a Lambda and the construct that deploys it: the function's folder under
  * `functions/` and the environment it parses at cold start. The construct takes its variables typed
  * from this schema (a missing or misspelled variable fails `tsc`), the function parses them with it.
  * Modules declaring a contract import nothing but zod and other contracts, so synth never loads an SDK.
+ * Typed against zod's core types, so any zod 4 object schema can be a contract.
  */
-export interface LambdaContract<S extends z.ZodObject = z.ZodObject> {
+export interface LambdaContract<S extends $ZodObject = $ZodObject> {
   /** Folder of the entry point under `functions/`, e.g. `identity-graph/resolver`. */
   readonly entry: string;
   readonly environment: S;
 }
 
-export function lambdaContract<S extends z.ZodObject>(entry: string, environment: S): LambdaContract<S> {
+export function lambdaContract<S extends $ZodObject>(entry: string, environment: S): LambdaContract<S> {
   return { entry, environment };
 }
 
 const JSON_VARIABLE = Symbol("jsonVariable");
 
 /** A variable holding JSON that must match `schema`; the construct side passes the value itself. */
-export function jsonVariable<T extends z.ZodType>(schema: T, description: string) {
-  const variable = z.string().transform((text, ctx): z.output<T> => {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      ctx.addIssue({ code: "custom", message: `must be JSON: ${description}` });
-      return z.NEVER;
-    }
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      ctx.addIssue({ code: "custom", message: `must be ${description}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(value)"}: ${i.message}`).join("; ")}` });
-      return z.NEVER;
-    }
-    return parsed.data;
-  });
+export function jsonVariable<T extends $ZodType>(schema: T, description: string) {
+  const variable = z.pipe(
+    z.string(),
+    z.transform((text: string, ctx): z.output<T> => {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        ctx.issues.push({ code: "custom", message: `must be JSON: ${description}`, input: text });
+        return z.NEVER;
+      }
+      const parsed = z.safeParse(schema, value);
+      if (!parsed.success) {
+        ctx.issues.push({ code: "custom", message: `must be ${description}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(value)"}: ${i.message}`).join("; ")}`, input: text });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
+  );
   return Object.assign(variable, { [JSON_VARIABLE]: schema as T });
 }
 
-type JsonVariableOf<T extends z.ZodType> = { readonly [JSON_VARIABLE]: T };
-type Unwrapped<V> = V extends z.ZodDefault<infer I> ? Unwrapped<I> : V extends z.ZodOptional<infer I> ? Unwrapped<I> : V;
-type IsOptional<V> = V extends z.ZodDefault<z.ZodType> | z.ZodOptional<z.ZodType> ? true : false;
+type JsonVariableOf<T extends $ZodType> = { readonly [JSON_VARIABLE]: T };
+type Unwrapped<V> = V extends $ZodDefault<infer I> ? Unwrapped<I> : V extends $ZodOptional<infer I> ? Unwrapped<I> : V;
+type IsOptional<V> = V extends $ZodDefault | $ZodOptional ? true : false;
 /** What a construct passes for one variable: the JSON variable's value itself, or a plain value. */
 type VariableValue<V> = Unwrapped<V> extends JsonVariableOf<infer T> ? z.input<T> : string | number | boolean;
-type Shape<S extends z.ZodObject> = S["shape"];
+type Shape<S extends $ZodObject> = S["_zod"]["def"]["shape"];
 
 /** The variables a construct must (and may) give a function, typed from its contract. */
-export type LambdaEnvironment<S extends z.ZodObject> = {
+export type LambdaEnvironment<S extends $ZodObject> = {
   readonly [K in keyof Shape<S> as IsOptional<Shape<S>[K]> extends true ? never : K]: VariableValue<Shape<S>[K]>;
 } & {
   readonly [K in keyof Shape<S> as IsOptional<Shape<S>[K]> extends true ? K : never]?: VariableValue<Shape<S>[K]>;
@@ -62,8 +68,8 @@ export function renderLambdaEnvironment(values: Readonly<Record<string, unknown>
 }
 
 /** Parses a function's environment at cold start, failing with every bad variable named. */
-export function parseLambdaEnvironment<S extends z.ZodObject>(contract: LambdaContract<S>, env: Record<string, string | undefined> = process.env): z.output<S> {
-  const result = contract.environment.safeParse(env);
+export function parseLambdaEnvironment<S extends $ZodObject>(contract: LambdaContract<S>, env: Record<string, string | undefined> = process.env): z.output<S> {
+  const result = z.safeParse(contract.environment, env);
   if (!result.success) {
     throw new Error(`invalid ${contract.entry} configuration: ${result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Testing, TerraformStack } from "cdktf";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { jsonVariable, lambdaContract } from "../../functions/shared/env";
 import { NodejsFunction } from "../../constructs/aws/nodejs-function";
 import { SecureBucket } from "../../constructs/aws/secure-bucket";
@@ -27,7 +27,7 @@ describe("Naming", () => {
 
 describe("NodejsFunction", () => {
   /** A contract over a real entry point, with variables chosen by each test. */
-  const contractWith = <S extends z.ZodRawShape>(shape: S) => lambdaContract("email-routing/classify-email", z.object(shape));
+  const contractWith = <S extends z.core.$ZodLooseShape>(shape: S) => lambdaContract("email-routing/classify-email", z.object(shape));
   const plain = contractWith({});
 
   it("refuses an environment variable that looks like a secret", () => {
@@ -46,7 +46,7 @@ describe("NodejsFunction", () => {
     const contract = contractWith({
       LIMIT: z.coerce.number(),
       QUEUES: jsonVariable(z.record(z.string(), z.string()), "queues"),
-      OPTIONAL: z.string().optional(),
+      OPTIONAL: z.optional(z.string()),
     });
     const stack = newStack();
     new NodejsFunction(stack, "fn", { contract, functionName: "f", environment: { LIMIT: 3, QUEUES: { Invoice: "Invoices" } } });

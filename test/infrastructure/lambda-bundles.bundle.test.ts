@@ -111,6 +111,16 @@ describe("Lambda bundles", () => {
     }
   });
 
+  it("holds zod/mini, never zod classic, and installs only zod's English messages", () => {
+    // zod classic keeps its methods on the schema classes: it cannot be tree-shaken, and loading it costs a cold start tens of ms.
+    for (const name of listFunctionNames()) {
+      const metafiles = bundleMetafiles(name);
+      const modules = Object.values(metafiles).flatMap(modulesOf);
+      expect({ name, zodClassic: holding(modules, /node_modules\/zod\/(v4\/classic|v3)\//) }).toEqual({ name, zodClassic: [] });
+      expect({ name, locales: holding(modules, /node_modules\/zod\/v4\/locales\/(?!index\.js$)/) }).toEqual({ name, locales: ["node_modules/zod/v4/locales/en.js"] });
+    }
+  });
+
   it("gives each bundle a reproducible archive and an asset hash of its bytes", () => {
     const bundle = functionBundle("email-routing/classify-email");
     expect(bundle.archiveHash).toMatch(/^[0-9A-F]{32}$/);
@@ -151,7 +161,8 @@ const atLoad = loadedChunks();
   const afterPlain = loadedChunks();
   const html = await handler({ EmailSubject: "", EmailBody: "<html><body><p>Can I convert my <b>traditional IRA</b> to a Roth?</p></body></html>" });
   const deep = await handler({ EmailSubject: "IRA", EmailBody: "<div>".repeat(4000) + "Roth IRA conversion" + "</div>".repeat(4000) });
-  process.stdout.write("RESULT " + JSON.stringify({ atLoad, plain, afterPlain, html, deep, afterHtml: loadedChunks() }) + "\\n");
+  const wrongType = await handler({ httpMethod: "POST", requestContext: {}, body: '{"EmailBody": 3}' });
+  process.stdout.write("RESULT " + JSON.stringify({ atLoad, plain, afterPlain, html, deep, afterHtml: loadedChunks(), wrongType: JSON.parse(wrongType.body) }) + "\\n");
 })().catch((e) => { console.error(e); process.exit(1); });`,
       { CLASSIFIER_BACKEND: "embedded", CONFIDENCE_THRESHOLD: "0.75", TOPIC_QUEUES: JSON.stringify({ IRA: "IRA" }) },
     ) as Record<string, unknown>;
@@ -161,6 +172,8 @@ const atLoad = loadedChunks();
     expect(result.html).toMatchObject({ QueueName: "IRA" });
     expect(result.deep).toEqual({ QueueName: expect.any(String), Confidence: expect.any(Number) });
     expect(result.afterHtml).toEqual([expect.stringMatching(/^chunk-html-to-text-[0-9a-f]{8}\.js$/)]);
+    // zod's English messages, which zod/mini gives only with the locale the bundle installs (a fresh process: nothing else installed it).
+    expect(result.wrongType).toEqual({ error: "invalid request", problems: ["EmailBody: Invalid input: expected string, received number"] });
   });
 
   it("classify-email on the Comprehend backend loads the client on the first email and falls back when Comprehend cannot be reached", () => {

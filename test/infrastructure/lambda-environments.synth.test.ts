@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join, relative, sep } from "node:path";
+import * as z from "zod/mini";
 import { LambdaContract } from "../../functions/shared/env";
 import { bundleFunction, FUNCTIONS_DIR, listFunctionNames } from "../../scripts/build/lambda-bundle";
 import { loadEnvironments } from "../../config/load";
@@ -47,7 +48,7 @@ describe("the contract between each function and its construct", () => {
   it.each(deployed.map((d) => [`${d.environment}: ${d.name}`, d] as const))("%s: the synthesized variables satisfy the contract", (_, fn) => {
     const contract = contracts.get(fn.entry);
     expect(contract).toBeDefined();
-    const parsed = contract!.environment.safeParse(fn.variables);
+    const parsed = z.safeParse(contract!.environment, fn.variables);
     expect(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([]);
   });
 

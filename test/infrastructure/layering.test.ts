@@ -50,6 +50,22 @@ for (const file of sourceFiles()) {
   }
 }
 
+/**
+ * Lambda code imports zod only as `zod/mini` (and type-only `zod/v4/core`): zod classic keeps its methods on
+ * the schema classes, so it cannot be tree-shaken and would cost every bundle about 95 KB of code to load at
+ * cold start. The bundle test checks the same on each bundle's metafile.
+ */
+const ZOD_CLASSIC_IMPORT = /(?:from\s+|import\s*\(\s*|require\(\s*|^import\s+)["'](zod(?:\/v4|\/v4\/classic|\/v3)?)["']/gm;
+const zodClassicImports = sourceFiles()
+  .filter((file) => file.startsWith("functions/"))
+  .flatMap((file) => {
+    const code = readFileSync(join(ROOT, file), "utf8")
+      .split("\n")
+      .filter((line) => !/^\s*(\/\/|\/\*|\*)/.test(line))
+      .join("\n");
+    return [...code.matchAll(ZOD_CLASSIC_IMPORT)].map((m) => `${file} imports "${m[1]}": use "zod/mini"`);
+  });
+
 /** Layers on a cycle of imports, found by depth-first search. */
 function cycles(): string[][] {
   const found: string[][] = [];
@@ -67,6 +83,10 @@ function cycles(): string[][] {
 describe("layering", () => {
   it("keeps Lambda code free of infrastructure and tools, and capabilities apart", () => {
     expect(offences).toEqual([]);
+  });
+
+  it("keeps zod classic out of Lambda code", () => {
+    expect(zodClassicImports).toEqual([]);
   });
 
   it("has no cycle between folders", () => {

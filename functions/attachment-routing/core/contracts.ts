@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { STATE_PAYLOAD_LIMIT_BYTES } from "./documents/limits";
 
 /**
@@ -31,9 +31,9 @@ const MAX_ERROR_CAUSE_CHARS = 32_768;
 /** Step Functions' limit on a state's input or output, in UTF-8 bytes (defined with its source in documents/limits.ts). */
 export { STATE_PAYLOAD_LIMIT_BYTES };
 
-const id = z.string().min(1).max(MAX_ID_CHARS);
-const objectKey = z.string().min(1).max(MAX_OBJECT_KEY_CHARS);
-const queueName = z.string().max(MAX_QUEUE_NAME_CHARS);
+const id = z.string().check(z.minLength(1), z.maxLength(MAX_ID_CHARS));
+const objectKey = z.string().check(z.minLength(1), z.maxLength(MAX_OBJECT_KEY_CHARS));
+const queueName = z.string().check(z.maxLength(MAX_QUEUE_NAME_CHARS));
 
 /** processingStatus values the classify step decides from the documents. */
 const DECISION_STATUSES = ["CLASSIFIED", "NO_ATTACHMENTS", "ENCRYPTED", "MANUAL_REVIEW", "MANUAL_REVIEW_REQUIRED"] as const;
@@ -57,19 +57,19 @@ export type ExecutionInput = z.output<typeof executionInput>;
 
 export const documentRef = z.object({
   attachmentId: id,
-  fileName: z.string().max(MAX_FILE_NAME_CHARS),
+  fileName: z.string().check(z.maxLength(MAX_FILE_NAME_CHARS)),
   status: z.enum(["readable", "encrypted", "unsupported", "invalid"]),
   /** Why a document is not readable (no content, no PII). */
-  reason: z.string().max(MAX_REASON_CHARS).optional(),
+  reason: z.optional(z.string().check(z.maxLength(MAX_REASON_CHARS))),
   /** The original bytes in the documents bucket. */
-  objectKey: objectKey.optional(),
+  objectKey: z.optional(objectKey),
   /** What OCR reads: the original, or its first pages when truncated. */
-  ocrKey: objectKey.optional(),
+  ocrKey: z.optional(objectKey),
   /** Text already known (text layer), in the documents bucket. */
-  textKey: objectKey.optional(),
+  textKey: z.optional(objectKey),
   needsOcr: z.boolean(),
-  pagesTotal: z.number().int().nonnegative(),
-  pagesAnalyzed: z.number().int().nonnegative(),
+  pagesTotal: z.int().check(z.nonnegative()),
+  pagesAnalyzed: z.int().check(z.nonnegative()),
   truncated: z.boolean(),
 });
 export type DocumentRef = z.output<typeof documentRef>;
@@ -81,23 +81,23 @@ export const loadedEmail = z.object({
   /** The participant waiting in the triage queue: the one moved by replace/queue. */
   acdParticipantId: id,
   /** Where the customer's email came from, for a resend request. */
-  customerAddress: z.string().max(MAX_ADDRESS_CHARS).optional(),
+  customerAddress: z.optional(z.string().check(z.maxLength(MAX_ADDRESS_CHARS))),
   /** The text intent the inbound flow recorded (a queue name), or "" for the fallback queue. */
   intentQueueName: queueName,
-  documents: z.array(documentRef).max(MAX_DOCUMENTS_PER_EMAIL),
+  documents: z.array(documentRef).check(z.maxLength(MAX_DOCUMENTS_PER_EMAIL)),
   /** Attachments beyond MAX_DOCUMENTS_PER_EMAIL, not loaded. */
-  documentsOmitted: z.number().int().nonnegative().default(0),
+  documentsOmitted: z._default(z.int().check(z.nonnegative()), 0),
 });
 export type LoadedEmail = z.output<typeof loadedEmail>;
 
 /** Input of the OCR start step (one Map iteration); its callback returns an OcrResult. */
-export const ocrRequest = z.object({ taskToken: z.string().min(1).max(8_192), conversationId: id, document: documentRef });
+export const ocrRequest = z.object({ taskToken: z.string().check(z.minLength(1), z.maxLength(8_192)), conversationId: id, document: documentRef });
 export type OcrRequest = z.output<typeof ocrRequest>;
 /**
  * One Map iteration's result: the OCR text's key; no key for a document that needed no OCR; or
  * `ocrFailed` when Textract could not read that document (it then counts as unreadable).
  */
-export const ocrResult = z.object({ attachmentId: id, textKey: objectKey.optional(), ocrFailed: z.boolean().optional() });
+export const ocrResult = z.object({ attachmentId: id, textKey: z.optional(objectKey), ocrFailed: z.optional(z.boolean()) });
 export type OcrResult = z.output<typeof ocrResult>;
 
 /** Why the OCR stage gave no text: its wait timed out, or it failed as a whole. */
@@ -109,20 +109,19 @@ const OCR_STAGE_FAILURES = ["timeout", "ocr-failed"] as const;
  */
 export const classifyRequest = z.object({
   email: loadedEmail,
-  ocr: z
-    .array(ocrResult)
-    .max(MAX_DOCUMENTS_PER_EMAIL)
-    .nullish()
-    .transform((items) => items ?? []),
-  failure: z.enum(OCR_STAGE_FAILURES).nullish(),
+  ocr: z.pipe(
+    z.nullish(z.array(ocrResult).check(z.maxLength(MAX_DOCUMENTS_PER_EMAIL))),
+    z.transform((items) => items ?? []),
+  ),
+  failure: z.nullish(z.enum(OCR_STAGE_FAILURES)),
 });
 
 /** The routing decision: what the route step writes and where it moves the email. */
 export const routingDecision = z.object({
   processingStatus: z.enum(PROCESSING_STATUSES),
   /** "" when no document decided the route. */
-  documentType: z.string().max(MAX_QUEUE_NAME_CHARS),
-  documentConfidence: z.number().min(0).max(1),
+  documentType: z.string().check(z.maxLength(MAX_QUEUE_NAME_CHARS)),
+  documentConfidence: z.number().check(z.minimum(0), z.maximum(1)),
   /** Queue name to move the email to; "" means the fallback queue. */
   targetQueueName: queueName,
   /** Ask the customer to resend without a password. */
@@ -132,7 +131,7 @@ export const routingDecision = z.object({
    * attachments could not be read and why (MANUAL_REVIEW), or that the deciding document was classified
    * from its first pages only. Absent when there is nothing to add.
    */
-  processingReason: z.string().max(MAX_REASON_CHARS).optional(),
+  processingReason: z.optional(z.string().check(z.maxLength(MAX_REASON_CHARS))),
 });
 export type RoutingDecision = z.output<typeof routingDecision>;
 
@@ -140,8 +139,8 @@ export const routeRequest = z.object({ email: loadedEmail, decision: routingDeci
 
 /** What Step Functions puts at a Catch's ResultPath: the error's name and its cause. */
 const caughtError = z.looseObject({
-  Error: z.string().max(256).optional(),
-  Cause: z.string().max(MAX_ERROR_CAUSE_CHARS).optional(),
+  Error: z.optional(z.string().check(z.maxLength(256))),
+  Cause: z.optional(z.string().check(z.maxLength(MAX_ERROR_CAUSE_CHARS))),
 });
 
 /** Input of the fallback step: which execution could not route its email, and why. */
@@ -149,7 +148,7 @@ export const fallbackRequest = z.object({
   conversationId: id,
   triageQueueId: id,
   processingStatus: z.enum(FALLBACK_STATUSES),
-  error: caughtError.nullish(),
+  error: z.nullish(caughtError),
 });
 export type FallbackRequest = z.output<typeof fallbackRequest>;
 

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { DeadlineExceededError } from "../../shared/deadline";
 import { PermanentGenesysErrorName, TRANSIENT_GENESYS_ERROR_NAMES } from "../../shared/genesys/errors";
 
@@ -55,8 +55,8 @@ export const TRANSIENT_STEP_ERROR_NAMES: readonly string[] = [
 const MAX_REPORTED_ISSUES = 10;
 
 /** Parses a step input with its contract, or throws InvalidStepInputError naming the bad fields (never a value). */
-export function parseStepInput<T extends z.ZodType>(schema: T, input: unknown, step: string): z.output<T> {
-  const parsed = schema.safeParse(input);
+export function parseStepInput<T extends z.core.$ZodType>(schema: T, input: unknown, step: string): z.output<T> {
+  const parsed = z.safeParse(schema, input);
   if (!parsed.success) {
     const issues = parsed.error.issues;
     const problems = issues.slice(0, MAX_REPORTED_ISSUES).map((i) => `${i.path.join(".") || "(input)"}: ${i.code}`);

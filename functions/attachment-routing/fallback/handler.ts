@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { GenesysClient, GenesysConversationEndedError, GenesysRequestRejectedError } from "../../shared/genesys/client";
 import { Log, MetricSink, MetricUnit } from "../../shared/telemetry";
 import { executionInput, FallbackRequest, fallbackRequest, FallbackStatus, MOVED_BY_FALLBACK } from "../core/contracts";
@@ -33,10 +33,10 @@ const executionStatusChange = z.object({
   source: z.literal(PIPELINE_STATUS_CHANGE.source),
   "detail-type": z.literal(PIPELINE_STATUS_CHANGE.detailType),
   detail: z.object({
-    executionArn: z.string().min(1).max(2_048),
+    executionArn: z.string().check(z.minLength(1), z.maxLength(2_048)),
     status: z.enum(PIPELINE_STATUS_CHANGE.unroutedStatuses),
     /** The execution's input as JSON text. */
-    input: z.string().max(256 * 1024),
+    input: z.string().check(z.maxLength(256 * 1024)),
   }),
 });
 

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { Deadline } from "../../shared/deadline";
 import {
   EmailAttachment,
@@ -35,8 +35,8 @@ export interface AttachmentLoadDependencies {
 const CONTENT_TYPES: Readonly<Record<SupportedType, string>> = { pdf: "application/pdf", png: "image/png", jpeg: "image/jpeg", tiff: "image/tiff" };
 
 /** Fields Genesys sends that the client's types leave out (its schemas pass unknown fields through). */
-const participantAddress = z.looseObject({ address: z.string().optional().catch(undefined) });
-const messageFrom = z.looseObject({ from: z.looseObject({ email: z.string() }).optional().catch(undefined) });
+const participantAddress = z.looseObject({ address: z.catch(z.optional(z.string()), undefined) });
+const messageFrom = z.looseObject({ from: z.catch(z.optional(z.looseObject({ email: z.string() })), undefined) });
 
 /** `Ann <ann@example.com>` or `ann@example.com` -> `ann@example.com`, for comparisons only. */
 function bareAddress(address: string | undefined): string | undefined {

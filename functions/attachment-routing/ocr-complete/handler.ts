@@ -1,6 +1,6 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { Block, GetDocumentTextDetectionCommand, GetDocumentTextDetectionResponse, TextractClient } from "@aws-sdk/client-textract";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { Deadline } from "../../shared/deadline";
 import { Log, MetricSink, MetricUnit } from "../../shared/telemetry";
 import { OcrResult, ocrResult } from "../core/contracts";
@@ -25,16 +25,18 @@ export interface OcrCompleteDependencies {
 }
 
 const snsEvent = z.object({
-  Records: z.array(z.object({ Sns: z.object({ MessageId: z.string().max(256).optional(), Message: z.string().max(256 * 1024) }) })).min(1).max(10),
+  Records: z
+    .array(z.object({ Sns: z.object({ MessageId: z.optional(z.string().check(z.maxLength(256))), Message: z.string().check(z.maxLength(256 * 1024)) }) }))
+    .check(z.minLength(1), z.maxLength(10)),
 });
 
 /** Textract's completion message (a JSON string in the SNS Message). */
 const textractMessage = z.looseObject({
-  JobId: z.string().min(1).max(64),
-  Status: z.string().min(1).max(64),
-  API: z.string().optional(),
-  JobTag: z.string().optional(),
-  Timestamp: z.number().optional(),
+  JobId: z.string().check(z.minLength(1), z.maxLength(64)),
+  Status: z.string().check(z.minLength(1), z.maxLength(64)),
+  API: z.optional(z.string()),
+  JobTag: z.optional(z.string()),
+  Timestamp: z.optional(z.number()),
 });
 
 /** A message on the completion topic that is not a Textract completion: it is dead-lettered at once. */

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../../shared/zod-messages";
 import { InvalidEventError, parseEnvelope } from "../../shared/genesys/event-envelope";
 import { Log, MetricSink, MetricUnit } from "../../shared/telemetry";
 import { ExecutionInput, executionInput, MAX_ID_CHARS } from "../core/contracts";
@@ -10,9 +11,9 @@ import { ACD_START_TOPIC } from "../core/events";
 import { awsCallOptions, InvocationContext, invocationDeadline } from "../core/invocation";
 
 const acdStartBody = z.looseObject({
-  conversationId: z.string().min(1).max(MAX_ID_CHARS),
-  queueId: z.string().min(1).max(MAX_ID_CHARS),
-  mediaType: z.string().max(64).optional(),
+  conversationId: z.string().check(z.minLength(1), z.maxLength(MAX_ID_CHARS)),
+  queueId: z.string().check(z.minLength(1), z.maxLength(MAX_ID_CHARS)),
+  mediaType: z.optional(z.string().check(z.maxLength(64))),
 });
 
 export interface AttachmentStartDependencies {

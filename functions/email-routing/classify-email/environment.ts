@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { classifierBackendVariables, requireEndpointForComprehend } from "../../shared/classifier/environment";
 import { jsonVariable, lambdaContract } from "../../shared/env";
 
@@ -8,7 +8,7 @@ export const CLASSIFY_EMAIL = lambdaContract(
   requireEndpointForComprehend(
     z.object({
       ...classifierBackendVariables,
-      CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1),
+      CONFIDENCE_THRESHOLD: z.coerce.number().check(z.minimum(0), z.maximum(1)),
       TOPIC_QUEUES: jsonVariable(z.record(z.string(), z.string()), "an object of label to queue name"),
     }),
   ),

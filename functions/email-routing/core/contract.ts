@@ -1,23 +1,25 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../../shared/zod-messages";
 
 /**
  * The ClassifyEmail data action contract, defined once: the Lambda validates its input with these
  * schemas, and the Genesys data action's contract_input/contract_output are generated from them.
- * Field names are the blueprint's, so existing flows keep working.
+ * Field names are the blueprint's, so existing flows keep working. Titles and descriptions are zod
+ * metadata in its global registry, which toJSONSchema reads.
  */
 export const classifyEmailInput = z
   .object({
-    EmailSubject: z.string().default("").describe("Subject of the inbound email"),
-    EmailBody: z.string().describe("Body of the inbound email, plain text or HTML"),
+    EmailSubject: z._default(z.string(), "").register(z.globalRegistry, { description: "Subject of the inbound email" }),
+    EmailBody: z.string().register(z.globalRegistry, { description: "Body of the inbound email, plain text or HTML" }),
   })
-  .meta({ title: "ClassifyEmailInput", description: "An inbound email to classify" });
+  .register(z.globalRegistry, { title: "ClassifyEmailInput", description: "An inbound email to classify" });
 
 export const classifyEmailOutput = z
   .object({
-    QueueName: z.string().describe("Queue to route the email to; empty means use the fallback queue"),
-    Confidence: z.number().min(0).max(1).describe("Classifier confidence for the chosen topic, 0 to 1"),
+    QueueName: z.string().register(z.globalRegistry, { description: "Queue to route the email to; empty means use the fallback queue" }),
+    Confidence: z.number().check(z.minimum(0), z.maximum(1)).register(z.globalRegistry, { description: "Classifier confidence for the chosen topic, 0 to 1" }),
   })
-  .meta({ title: "ClassifyEmailOutput", description: "Where to route the email" });
+  .register(z.globalRegistry, { title: "ClassifyEmailOutput", description: "Where to route the email" });
 
 export type ClassifyEmailInput = z.output<typeof classifyEmailInput>;
 export type ClassifyEmailOutput = z.output<typeof classifyEmailOutput>;
@@ -26,7 +28,7 @@ export const FALLBACK: ClassifyEmailOutput = Object.freeze({ QueueName: "", Conf
 
 /** JSON Schema (draft-04, as Genesys data actions use) of the contract. */
 export function dataActionContract(): { input: string; output: string } {
-  const draft4 = (schema: z.ZodType, io: "input" | "output") => JSON.stringify(z.toJSONSchema(schema, { target: "draft-4", io }));
+  const draft4 = (schema: z.ZodMiniType, io: "input" | "output") => JSON.stringify(z.toJSONSchema(schema, { target: "draft-4", io }));
   return { input: draft4(classifyEmailInput, "input"), output: draft4(classifyEmailOutput, "output") };
 }
 

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { Envelope, InvalidEventError, parseEnvelope } from "../../shared/genesys/event-envelope";
 import { IdentifierType, MAX_IDENTIFIER_LENGTH, normalizeIdentifier, RawIdentifier } from "./identifiers";
 import { IdentitySettings, WRITE_BACK_KEYS } from "./settings";
@@ -33,16 +33,16 @@ export function parseIdentityEnvelope(candidate: unknown): Envelope {
   return envelope;
 }
 
-const stringOrNothing = z.string().optional().catch(undefined);
+const stringOrNothing = z.catch(z.optional(z.string()), undefined);
 const customerFields = z.looseObject({
   mediaType: stringOrNothing,
   ani: stringOrNothing,
   addressFrom: stringOrNothing,
   externalContactId: stringOrNothing,
-  conversationExternalContactIds: z.array(z.string()).optional().catch(undefined),
-  journeyContext: z.looseObject({ sessionId: stringOrNothing }).optional().catch(undefined),
+  conversationExternalContactIds: z.catch(z.optional(z.array(z.string())), undefined),
+  journeyContext: z.catch(z.optional(z.looseObject({ sessionId: stringOrNothing })), undefined),
 });
-const attributeFields = z.looseObject({ attributes: z.record(z.string(), z.unknown()).optional().catch(undefined) });
+const attributeFields = z.looseObject({ attributes: z.catch(z.optional(z.record(z.string(), z.unknown())), undefined) });
 
 export interface Extraction {
   readonly identifiers: RawIdentifier[];

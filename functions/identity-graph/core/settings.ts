@@ -1,5 +1,5 @@
 import { isSupportedCountry } from "libphonenumber-js";
-import * as z from "zod";
+import * as z from "zod/mini";
 
 /**
  * Identity resolution settings, defined once: the environment configuration embeds this schema
@@ -7,28 +7,30 @@ import * as z from "zod";
  */
 export const identitySettingsSchema = z.strictObject({
   /** Region for phone numbers written without a country code (ISO 3166-1 alpha-2). */
-  defaultPhoneRegion: z
-    .string()
-    .refine((code) => /^[A-Z]{2}$/.test(code) && isSupportedCountry(code), "must be an ISO 3166-1 alpha-2 country code with a telephone numbering plan, such as US")
-    .default("US"),
+  defaultPhoneRegion: z._default(
+    z.string().check(z.refine((code) => /^[A-Z]{2}$/.test(code) && isSupportedCountry(code), "must be an ISO 3166-1 alpha-2 country code with a telephone numbering plan, such as US")),
+    "US",
+  ),
   /** Names of the participant attributes that carry identifiers. */
-  attributeKeys: z
-    .strictObject({
-      email: z.string().min(1).default("email"),
-      phone: z.string().min(1).default("phone"),
-      crmId: z.string().min(1).default("crmId"),
-      deviceFingerprint: z.string().min(1).default("deviceFingerprint"),
-      ipAddress: z.string().min(1).default("ipAddress"),
-    })
-    .prefault({}),
+  attributeKeys: z.prefault(
+    z.strictObject({
+      email: z._default(z.string().check(z.minLength(1)), "email"),
+      phone: z._default(z.string().check(z.minLength(1)), "phone"),
+      crmId: z._default(z.string().check(z.minLength(1)), "crmId"),
+      deviceFingerprint: z._default(z.string().check(z.minLength(1)), "deviceFingerprint"),
+      ipAddress: z._default(z.string().check(z.minLength(1)), "ipAddress"),
+    }),
+    {},
+  ),
   /** Device fingerprint plus IP: weights of each signal and the score needed to match a profile. */
-  probabilistic: z
-    .strictObject({
-      threshold: z.number().gt(0).max(1).default(0.8),
-      fingerprintWeight: z.number().min(0).max(1).default(0.7),
-      ipWeight: z.number().min(0).max(1).default(0.3),
-    })
-    .prefault({}),
+  probabilistic: z.prefault(
+    z.strictObject({
+      threshold: z._default(z.number().check(z.gt(0), z.maximum(1)), 0.8),
+      fingerprintWeight: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0.7),
+      ipWeight: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0.3),
+    }),
+    {},
+  ),
 });
 
 export type IdentitySettings = z.output<typeof identitySettingsSchema>;

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { lambdaContract } from "../../shared/env";
 import { identityVariables } from "../core/environment";
 

@@ -1,5 +1,6 @@
 import type { Context } from "aws-lambda";
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../../shared/zod-messages";
 import { Deadline, deadlineFromContext } from "../../shared/deadline";
 import { ErasureRequest, ErasureResult, InvalidErasureRequestError } from "../core/erase";
 import { classifyFailure } from "../core/failures";
@@ -13,8 +14,8 @@ export interface IdentityEraseDependencies {
 
 /** The invocation payload: exactly one identifier, bounded like the events' (the identifier itself is never logged). */
 export const erasureRequestSchema = z.union([
-  z.strictObject({ email: z.string().min(3).max(254) }),
-  z.strictObject({ phone: z.string().min(3).max(256) }),
+  z.strictObject({ email: z.string().check(z.minLength(3), z.maxLength(254)) }),
+  z.strictObject({ phone: z.string().check(z.minLength(3), z.maxLength(256)) }),
 ]);
 
 /** Refused before anything is read: the payload is not an erasure request. */

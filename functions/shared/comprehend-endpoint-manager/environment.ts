@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { lambdaContract } from "../env";
 
 /** Terraform passes the endpoint's settings in each invocation; the function needs no variables. */

@@ -6,17 +6,18 @@ import {
   EndpointProperties,
   UpdateEndpointCommand,
 } from "@aws-sdk/client-comprehend";
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../zod-messages";
 
 /** What Terraform passes (aws_lambda_invocation, lifecycle_scope CRUD) — `tf` is added by the provider. */
 export const endpointRequest = z.object({
-  EndpointName: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/).max(40),
-  EndpointArn: z.string().startsWith("arn:"),
-  ModelArn: z.string().startsWith("arn:"),
-  DesiredInferenceUnits: z.number().int().min(1),
+  EndpointName: z.string().check(z.regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/), z.maxLength(40)),
+  EndpointArn: z.string().check(z.startsWith("arn:")),
+  ModelArn: z.string().check(z.startsWith("arn:")),
+  DesiredInferenceUnits: z.int().check(z.minimum(1)),
   tf: z.object({
     action: z.enum(["create", "update", "delete"]),
-    prev_input: z.unknown().nullish(),
+    prev_input: z.nullish(z.unknown()),
   }),
 });
 export type EndpointRequest = z.output<typeof endpointRequest>;
@@ -127,7 +128,7 @@ export async function manageEndpoint(event: unknown, deps: EndpointManagerDepend
   const { tf, ...spec } = parsed.data;
   if (tf.action === "delete") return remove(deps, spec);
   if (tf.action === "update") {
-    const previous = endpointRequest.omit({ tf: true }).safeParse(tf.prev_input);
+    const previous = z.omit(endpointRequest, { tf: true }).safeParse(tf.prev_input);
     if (previous.success && previous.data.EndpointArn !== spec.EndpointArn) {
       await remove(deps, previous.data);
     }

@@ -1,18 +1,19 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../zod-messages";
 
 /** The EventBridge envelope Genesys' partner event source delivers. */
 export const envelopeSchema = z.object({
-  id: z.string().min(1),
-  "detail-type": z.string().min(1),
-  source: z.string().min(1),
-  time: z.string().optional(),
+  id: z.string().check(z.minLength(1)),
+  "detail-type": z.string().check(z.minLength(1)),
+  source: z.string().check(z.minLength(1)),
+  time: z.optional(z.string()),
   detail: z.object({
-    topicName: z.string().optional(),
+    topicName: z.optional(z.string()),
     eventBody: z.looseObject({
-      conversationId: z.string().min(1),
-      participantId: z.string().optional(),
+      conversationId: z.string().check(z.minLength(1)),
+      participantId: z.optional(z.string()),
     }),
-    metadata: z.looseObject({ CorrelationId: z.string().optional() }).optional(),
+    metadata: z.optional(z.looseObject({ CorrelationId: z.optional(z.string()) })),
   }),
 });
 export type Envelope = z.output<typeof envelopeSchema>;

@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../../../shared/zod-messages";
 
 /**
  * The limits of the services an attachment passes through, each with its source, in one place. Where a
@@ -91,12 +92,13 @@ export const DEFAULT_DOCUMENT_LIMITS: DocumentLimits = Object.freeze({
   minTextChars: 20,
 });
 
+const positiveInteger = z.int().check(z.positive());
 const limitsSchema = z.object({
-  maxDownloadBytes: z.number().int().positive(),
-  maxBytes: z.number().int().positive().max(TEXTRACT_ASYNC_PDF_TIFF_MAX_BYTES),
-  maxPages: z.number().int().positive().max(TEXTRACT_ASYNC_MAX_PAGES),
-  classificationPages: z.number().int().positive(),
-  minTextChars: z.number().int().nonnegative(),
+  maxDownloadBytes: positiveInteger,
+  maxBytes: positiveInteger.check(z.maximum(TEXTRACT_ASYNC_PDF_TIFF_MAX_BYTES)),
+  maxPages: positiveInteger.check(z.maximum(TEXTRACT_ASYNC_MAX_PAGES)),
+  classificationPages: positiveInteger,
+  minTextChars: z.int().check(z.nonnegative()),
 });
 
 /** Defaults overlaid with the given values; throws on a value that is not a positive integer or is over a service's limit. */
