@@ -54,9 +54,6 @@ const itemId = (key: Key) => `${key.pk}\u0000${key.sk}`;
 /** A read shared by several lookups failed: each reads again on its own, so that one event's fault stays its own. */
 class SharedReadError extends Error {
   override readonly name = "SharedReadError";
-  constructor(readonly reason: unknown) {
-    super("a shared read failed");
-  }
 }
 
 export interface DynamoIdentityStoreOptions {
@@ -437,7 +434,7 @@ export class DynamoIdentityStore implements IdentityStore {
     try {
       items = await this.batchGet([...unique.values()], { deadline: earliestDeadline(...reads.map((read) => read.deadline)) });
     } catch (error) {
-      throw new Set(reads.map((read) => read.lookup)).size > 1 ? new SharedReadError(error) : error;
+      throw new Set(reads.map((read) => read.lookup)).size > 1 ? new SharedReadError(`a read shared by several lookups failed: ${(error as Error).name}`) : error;
     }
     const found = new Map(items.map((item) => [itemId(item as Key), item]));
     return reads.map((read) => found.get(itemId(read.key)) ?? null);
