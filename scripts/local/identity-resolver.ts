@@ -1,15 +1,18 @@
 /**
  * The identity resolver Lambda on this machine: its handler (functions/identity-graph/resolver/handler.ts)
  * and core over the local engine, fed SQS-shaped batches by N concurrent "instances" that share one
- * store, as Lambda runs them. No Genesys org here: the write-back is recorded, not sent.
+ * table, as Lambda runs them. Each instance has its own DynamoDB client and store, as each execution
+ * environment does (so only the lookups of one batch ever share a read). No Genesys org here: the
+ * write-back is recorded, not sent.
  */
 import type { Context, SQSRecord } from "aws-lambda";
 import { deadlineIn } from "../../functions/shared/deadline";
 import { resolveEvent, ResolverDependencies } from "../../functions/identity-graph/core/resolve";
 import { DEFAULT_IDENTITY_SETTINGS, IdentitySettings } from "../../functions/identity-graph/core/settings";
+import { DynamoIdentityStore } from "../../functions/identity-graph/core/dynamodb-store";
 import { WriteBackState } from "../../functions/identity-graph/core/store";
 import { makeHandler } from "../../functions/identity-graph/resolver/handler";
-import { LocalIdentityStore, LocalIdentityStoreOptions, startLocalIdentityStore } from "./identity-store";
+import { LOCAL_TABLE, localDynamoDBClient, LocalIdentityStore, LocalIdentityStoreOptions, startLocalIdentityStore } from "./identity-store";
 
 /** One replayed event, as the runner prints it. */
 export interface ReplayLine {
@@ -41,7 +44,6 @@ export interface ReplayOptions {
 
 export interface LocalResolver {
   readonly local: LocalIdentityStore;
-  readonly handler: ReturnType<typeof makeHandler>;
   /** What the handler wrote back, by conversation. */
   readonly writtenBack: ReadonlyMap<string, WriteBackState>;
   /** Replays EventBridge envelopes (one JSON text each); the results in input order. */
@@ -59,34 +61,42 @@ export async function startLocalResolver(options: LocalResolverOptions = {}): Pr
   const retries = new Map<string, string>();
   const invocationMs = options.invocationMs ?? 30_000;
 
-  const handler = makeHandler({
-    resolve: (event, { deadline }) => resolveEvent(event, { store: local.store, hasher: local.hasher, settings, ...options.resolver }, { deadline }),
-    writeBack: async (conversationId, state) => void writtenBack.set(conversationId, state),
-    saveWriteBacks: (entries, { deadline }) => local.store.saveWriteBacks(entries, { deadline }),
-    deadLetter: async (record, reason) => {
-      const id = (parse(record.body) as { id?: unknown } | undefined)?.id;
-      outcomes.set(record.messageId, { eventId: typeof id === "string" ? id : null, conversationId: null, action: "invalid", tier: null, profileId: null, reason });
-    },
-    logger: {
-      info: (message: string, fields?: Record<string, unknown>) => {
-        if (message !== "identity event resolved" || !fields) return;
-        const text = (value: unknown) => (typeof value === "string" ? value : null);
-        outcomes.set(String(fields.messageId), {
-          eventId: text(fields.eventId),
-          conversationId: text(fields.conversationId),
-          action: String(fields.action),
-          tier: text(fields.tier),
-          profileId: text(fields.profileId),
-        });
+  const clients: Array<{ destroy(): void }> = [];
+
+  /** One execution environment of the resolver Lambda: its own client, store and handler. */
+  const newInstance = () => {
+    const client = (options.client ?? localDynamoDBClient)(local.endpoint);
+    clients.push(client);
+    const store = new DynamoIdentityStore(LOCAL_TABLE, client, { maxTransactionItems: options.maxTransactionItems });
+    return makeHandler({
+      resolve: (event, { deadline }) => resolveEvent(event, { store, hasher: local.hasher, settings, ...options.resolver }, { deadline }),
+      writeBack: async (conversationId, state) => void writtenBack.set(conversationId, state),
+      saveWriteBacks: (entries, { deadline }) => store.saveWriteBacks(entries, { deadline }),
+      deadLetter: async (record, reason) => {
+        const id = (parse(record.body) as { id?: unknown } | undefined)?.id;
+        outcomes.set(record.messageId, { eventId: typeof id === "string" ? id : null, conversationId: null, action: "invalid", tier: null, profileId: null, reason });
       },
-      warn: (message: string, fields?: Record<string, unknown>) => {
-        if (message === "identity event failed, returned to the queue" && fields) retries.set(String(fields.messageId), String(fields.reason));
-      },
-      error: () => undefined,
-    } as never,
-    metrics: NO_METRICS as never,
-    deadlineOf: () => deadlineIn(invocationMs),
-  });
+      logger: {
+        info: (message: string, fields?: Record<string, unknown>) => {
+          if (message !== "identity event resolved" || !fields) return;
+          const text = (value: unknown) => (typeof value === "string" ? value : null);
+          outcomes.set(String(fields.messageId), {
+            eventId: text(fields.eventId),
+            conversationId: text(fields.conversationId),
+            action: String(fields.action),
+            tier: text(fields.tier),
+            profileId: text(fields.profileId),
+          });
+        },
+        warn: (message: string, fields?: Record<string, unknown>) => {
+          if (message === "identity event failed, returned to the queue" && fields) retries.set(String(fields.messageId), String(fields.reason));
+        },
+        error: () => undefined,
+      } as never,
+      metrics: NO_METRICS as never,
+      deadlineOf: () => deadlineIn(invocationMs),
+    });
+  };
 
   async function replay(lines: readonly string[], replayOptions: ReplayOptions = {}): Promise<ReplayLine[]> {
     const concurrency = Math.max(1, replayOptions.concurrency ?? 1);
@@ -126,6 +136,7 @@ export async function startLocalResolver(options: LocalResolverOptions = {}): Pr
 
     let inFlight = 0;
     const worker = async (instance: number): Promise<void> => {
+      const handler = newInstance();
       for (;;) {
         const batch = takeBatch();
         if (batch.length === 0) {
@@ -160,7 +171,15 @@ export async function startLocalResolver(options: LocalResolverOptions = {}): Pr
     return results;
   }
 
-  return { local, handler, writtenBack, replay, close: () => local.close() };
+  return {
+    local,
+    writtenBack,
+    replay,
+    close: async () => {
+      for (const client of clients.splice(0)) client.destroy();
+      await local.close();
+    },
+  };
 }
 
 function parse(text: string): unknown {

@@ -8,7 +8,8 @@ import {
   TransactWriteCommand,
   TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
-import { abortSignalWithin, assertTimeLeft } from "../../shared/deadline";
+import DataLoader from "dataloader";
+import { abortSignalWithin, assertTimeLeft, Deadline, earliestDeadline } from "../../shared/deadline";
 import { PERSONAL_TYPES, STRONG_TYPES, typeOfKey } from "./identifiers";
 import {
   CallOptions,
@@ -40,11 +41,20 @@ import {
 } from "./table";
 
 type Item = Record<string, unknown>;
+/** One item a lookup reads, with the lookup's deadline. */
+type ItemRead = { readonly key: Key; readonly lookup: object; readonly deadline?: Deadline };
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
 const MAX_BATCH_GET_KEYS = 100;
 const MAX_BATCH_WRITE_ITEMS = 25;
 const UNPROCESSED_ATTEMPTS = 5;
+
+const itemId = (key: Key) => `${key.pk}\u0000${key.sk}`;
+
+/** A read shared by several lookups failed: each reads again on its own, so that one event's fault stays its own. */
+class SharedReadError extends Error {
+  override readonly name = "SharedReadError";
+}
 
 export interface DynamoIdentityStoreOptions {
   /** Actions per transaction (default DynamoDB's 100); tests lower it to exercise merges and erasures spanning several. */
@@ -63,9 +73,16 @@ export class StorageBusyError extends Error {
 /**
  * The identity graph in one DynamoDB table (layout and invariants: ./table.ts), through the AWS SDK only:
  * one BatchGetItem per event, one Query per profile a merge reads, one TransactWriteItems per change.
+ *
+ * Lookups started together (the records of one SQS batch, resolved concurrently) share one BatchGetItem:
+ * each still reads every item it needs, consistently, at the moment the shared request is made, so the
+ * result is what separate requests sent at the same time would have returned. When a shared read fails,
+ * each lookup reads again on its own, so one event's fault (a refused key, throttling) is that event's
+ * alone. Only the reads are shared; each event's change stays its own transaction.
  */
 export class DynamoIdentityStore implements IdentityStore {
   private readonly db: DynamoDBDocumentClient;
+  private readonly reads: DataLoader<ItemRead, Item | null>;
   private readonly maxTransactionItems: number;
   private readonly requestTimeoutMs: number;
   private readonly now: () => Date;
@@ -80,10 +97,21 @@ export class DynamoIdentityStore implements IdentityStore {
     if (this.maxTransactionItems < 8 || this.maxTransactionItems > MAX_TRANSACTION_ITEMS) throw new RangeError(`maxTransactionItems must be 8-${MAX_TRANSACTION_ITEMS}`);
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.now = options.now ?? (() => new Date());
+    // No cache: every lookup reads the table as it is now; the loader only gathers the reads of one tick.
+    this.reads = new DataLoader((reads) => this.readTogether(reads), { cache: false });
   }
 
   async lookup(eventId: string, conversationId: string, identifierKeys: readonly string[], personalKeys: readonly string[], options: CallOptions = {}): Promise<Lookup> {
-    const items = await this.batchGet([eventKey(eventId), writeBackKey(conversationId), ...identifierKeys.map(ownerKey), ...personalKeys.map(suppressionKey)], options);
+    const keys = [eventKey(eventId), writeBackKey(conversationId), ...identifierKeys.map(ownerKey), ...personalKeys.map(suppressionKey)];
+    const lookup = {};
+    let items: Item[];
+    try {
+      const read = await Promise.all(keys.map((key) => this.reads.load({ key, lookup, deadline: options.deadline })));
+      items = read.filter((item): item is Item => item !== null);
+    } catch (error) {
+      if (!(error instanceof SharedReadError)) throw error;
+      items = await this.batchGet(keys, options);
+    }
     const owners = new Map<string, Owner>();
     const suppressed = new Set<string>();
     let processed: EventOutcome | undefined;
@@ -397,6 +425,19 @@ export class DynamoIdentityStore implements IdentityStore {
       const erasing = reasons.flatMap((r) => (r.Item?.erasing?.BOOL && r.Item.pk?.S?.startsWith("PROFILE#") ? [r.Item.pk.S.slice("PROFILE#".length)] : []));
       throw new ConflictError(`the graph changed concurrently (${reasons.map((r) => r.Code).join(", ")})`, erasing);
     }
+  }
+
+  /** The items gathered from concurrent lookups, read once each (BatchGetItem refuses a key named twice). */
+  private async readTogether(reads: readonly ItemRead[]): Promise<Array<Item | null>> {
+    const unique = new Map(reads.map((read) => [itemId(read.key), read.key]));
+    let items: Item[];
+    try {
+      items = await this.batchGet([...unique.values()], { deadline: earliestDeadline(...reads.map((read) => read.deadline)) });
+    } catch (error) {
+      throw new Set(reads.map((read) => read.lookup)).size > 1 ? new SharedReadError(`a read shared by several lookups failed: ${(error as Error).name}`) : error;
+    }
+    const found = new Map(items.map((item) => [itemId(item as Key), item]));
+    return reads.map((read) => found.get(itemId(read.key)) ?? null);
   }
 
   private async batchGet(keys: Key[], options: CallOptions): Promise<Item[]> {
