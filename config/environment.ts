@@ -201,6 +201,12 @@ export const environmentSchema = z
       tracing: z.boolean().default(false),
       /** Step Functions execution history in CloudWatch Logs. */
       executionLogLevel: z.enum(["OFF", "ERROR", "ALL"]).default("ERROR"),
+      /**
+       * Stack traces mapped to the TypeScript source (NODE_OPTIONS=--enable-source-maps). Node then reads
+       * and indexes each bundle's source map at every cold start (`npm run bench -- bundles` shows the
+       * cost), so it is off by default; the maps ship in every archive either way.
+       */
+      sourceMaps: z.boolean().default(false),
     })
     .prefault({}),
   emailRouting,

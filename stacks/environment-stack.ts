@@ -51,7 +51,11 @@ export class EnvironmentStack extends TerraformStack {
     if (isCiEnvironment(environment)) Aspects.of(this).add(new WorkloadBoundary(workloadBoundaryArn(environment)));
 
     const genesysOrg = new DataGenesyscloudOrganizationsMe(this, "genesys-org", {});
-    const functionDefaults = { logRetentionDays: environment.logRetentionDays, tracing: environment.observability.tracing };
+    const functionDefaults = {
+      logRetentionDays: environment.logRetentionDays,
+      tracing: environment.observability.tracing,
+      sourceMaps: environment.observability.sourceMaps,
+    };
 
     const attachments = environment.attachmentRouting;
     const attachmentQueues = attachments.enabled

@@ -24,6 +24,7 @@ export interface AsyncInvocationProps {
 export interface FunctionDefaults {
   readonly logRetentionDays: number;
   readonly tracing: boolean;
+  readonly sourceMaps: boolean;
 }
 
 export interface NodejsFunctionProps<S extends $ZodObject> {
@@ -45,6 +46,8 @@ export interface NodejsFunctionProps<S extends $ZodObject> {
   readonly reservedConcurrency?: number;
   /** AWS X-Ray active tracing (default off). */
   readonly tracing?: boolean;
+  /** Stack traces through the bundle's source map, paid for at every cold start (default off). */
+  readonly sourceMaps?: boolean;
   /** For functions invoked asynchronously: where failed events go, so none is dropped. */
   readonly asyncInvocation?: AsyncInvocationProps;
 }
@@ -137,7 +140,7 @@ export class NodejsFunction<S extends $ZodObject = $ZodObject> extends Construct
       tracingConfig: { mode: props.tracing ? "Active" : "PassThrough" },
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
       environment: {
-        variables: { NODE_OPTIONS: "--enable-source-maps", POWERTOOLS_SERVICE_NAME: props.contract.entry, ...variables },
+        variables: { ...(props.sourceMaps ? { NODE_OPTIONS: "--enable-source-maps" } : {}), POWERTOOLS_SERVICE_NAME: props.contract.entry, ...variables },
       },
       dependsOn: [this.logGroup],
     });

@@ -219,7 +219,7 @@ describe.each(loadEnvironments().map((e) => [e.name, e] as const))("attachment p
     const stack = new TerraformStack(Testing.app(), "pipeline");
     new AwsProvider(stack, "aws", { region: environment.aws.region });
     const naming = new Naming(environment.namePrefix, environment.name);
-    const functionDefaults = { logRetentionDays: environment.logRetentionDays, tracing: environment.observability.tracing };
+    const functionDefaults = { logRetentionDays: environment.logRetentionDays, tracing: environment.observability.tracing, sourceMaps: environment.observability.sourceMaps };
     const documents = new DocumentsBucket(stack, "documents", { naming, accountId: environment.aws.accountId, region: environment.aws.region, retentionDays: 7, protectData });
     const callback = new TextractCallback(stack, "callback", { naming, accountId: environment.aws.accountId, documents, stateMachineArn: "arn:aws:states:us-east-1:111111111111:stateMachine:x", ocrTimeoutSeconds: 60, functionDefaults });
     new AttachmentPipeline(stack, "pipeline", {

@@ -71,7 +71,7 @@ describe("identity graph stack", () => {
     const variables = (resolver.environment as { variables: Record<string, string> }).variables;
     expect(variables.WRITE_BACK_REQUESTS_PER_MINUTE).toBe("48");
     expect(Object.keys(variables).sort()).toEqual(
-      ["DEAD_LETTER_QUEUE_URL", "GENESYS_CREDENTIALS_SECRET_ARN", "GENESYS_REGION", "HMAC_KEY_SECRET_ARN", "IDENTITY_SETTINGS", "NODE_OPTIONS", "POWERTOOLS_SERVICE_NAME", "TABLE_NAME", "WRITE_BACK_REQUESTS_PER_MINUTE"].sort(),
+      ["DEAD_LETTER_QUEUE_URL", "GENESYS_CREDENTIALS_SECRET_ARN", "GENESYS_REGION", "HMAC_KEY_SECRET_ARN", "IDENTITY_SETTINGS", "POWERTOOLS_SERVICE_NAME", "TABLE_NAME", "WRITE_BACK_REQUESTS_PER_MINUTE"].sort(),
     );
   });
 
@@ -181,7 +181,7 @@ describe("identity graph construct", () => {
           genesysRegion: "us-east-1",
           events,
           genesysCredentialsSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:genesys-AbCdEf",
-          functionDefaults: { logRetentionDays: 14, tracing: false },
+          functionDefaults: { logRetentionDays: 14, tracing: false, sourceMaps: false },
           ...props,
         });
       }),

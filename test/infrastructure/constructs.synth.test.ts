@@ -61,6 +61,16 @@ describe("NodejsFunction", () => {
     expect(fn?.environment.variables).not.toHaveProperty("OPTIONAL");
   });
 
+  it("maps stack traces through the source map only when asked (Node indexes the map at every cold start)", () => {
+    const stack = newStack();
+    new NodejsFunction(stack, "plain", { contract: plain, functionName: "plain", environment: {} });
+    new NodejsFunction(stack, "mapped", { contract: plain, functionName: "mapped", environment: {}, sourceMaps: true });
+    const functions = Object.values(JSON.parse(Testing.synth(stack)).resource.aws_lambda_function as Record<string, { function_name: string; environment: { variables: Record<string, string> } }>);
+    const variables = Object.fromEntries(functions.map((f) => [f.function_name, f.environment.variables]));
+    expect(variables.plain).not.toHaveProperty("NODE_OPTIONS");
+    expect(variables.mapped).toMatchObject({ NODE_OPTIONS: "--enable-source-maps" });
+  });
+
   it.each([
     [{ timeoutSeconds: 0 }, "f: timeoutSeconds must be an integer from 1 to 900, got 0"],
     [{ memoryMb: 64 }, "f: memoryMb must be an integer from 128 to 10240, got 64"],

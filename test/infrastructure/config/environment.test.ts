@@ -31,14 +31,14 @@ describe("environment configuration", () => {
     expect(prod?.genesys.awsAccountId).toBe(GENESYS_AWS_ACCOUNT_ID);
     expect(prod?.namePrefix).toBe("gcx");
     expect([dev?.protectData, prod?.protectData]).toEqual([false, true]);
-    expect(prod?.observability).toEqual({ tracing: true, executionLogLevel: "ERROR" });
+    expect(prod?.observability).toEqual({ tracing: true, executionLogLevel: "ERROR", sourceMaps: false });
   });
 
   it("protects data unless an environment says otherwise", () => {
     const { protectData: _omitted, observability: _default, ...raw } = rawEnvironment("dev") as Record<string, unknown>;
     const env = parseEnvironment("sandbox", raw);
     expect(env.protectData).toBe(true);
-    expect(env.observability).toEqual({ tracing: false, executionLogLevel: "ERROR" });
+    expect(env.observability).toEqual({ tracing: false, executionLogLevel: "ERROR", sourceMaps: false });
   });
 
   it("defaults the Genesys AWS account to the FedRAMP one in us-east-2", () => {
