@@ -8,7 +8,8 @@ const SYSTEM_TESTS = "\\.(synth|bundle|cli|integration)\\.test\\.ts$";
 
 /** @type {import('jest').Config} */
 const shared = {
-  testEnvironment: "node",
+  // Jest's node environment, putting back after each file what its modules installed on the globals it shares.
+  testEnvironment: "<rootDir>/test/support/node-environment.ts",
   roots: ["<rootDir>/test"],
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
 };

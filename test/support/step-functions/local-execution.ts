@@ -20,14 +20,22 @@
  *   the start function and the callback together. `$$.Task.Token` resolves only from `taskToken`.
  * - Task states without TimeoutSeconds time out after 60 s (AWS: never); Retry waits are overridden to
  *   `retryIntervalMs` so runs are fast (the intervals themselves are checked on the definition).
+ * - When the execution ends, tasks still running (cut short by the execution's time limit, or in a Map
+ *   iteration aborted by another's failure) are abandoned: Step Functions stops waiting for them, and
+ *   so does the run, which ends their timers (the engine's TimeoutSeconds, lambdaInvoke's Lambda
+ *   timeout) instead of leaving them pending after the run.
  */
+import { setMaxListeners } from "node:events";
 import "./promise-with-resolvers";
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** A local stand-in for one Task state: receives the state's Parameters-processed input. */
-export type TaskHandler = (input: unknown) => Promise<unknown>;
+/**
+ * A local stand-in for one Task state: receives the state's Parameters-processed input, and a signal
+ * aborted when the execution has ended (the task's result is no longer wanted).
+ */
+export type TaskHandler = (input: unknown, executionEnded: AbortSignal) => Promise<unknown>;
 
 export interface LocalRunOptions {
   /** Task state name (top level or inside a Map) -> its handler. Every Task state must have one. */
@@ -77,9 +85,14 @@ export async function runLocally(definition: Record<string, unknown>, input: unk
   // A JSON copy, not structuredClone: under Jest that makes objects of another realm, which the engine's
   // plain-object test (its prototype is Object.prototype) refuses, leaving Parameters unresolved.
   const machine = new StateMachine(JSON.parse(JSON.stringify(definition)) as never, { validationOptions: { checkArn: true, checkPaths: true } });
+  const ended = new AbortController();
+  // Every task in flight listens (twice, with lambdaInvoke): a Map runs many at once.
+  setMaxListeners(0, ended.signal);
   const execution = machine.run(input as Json, {
     overrides: {
-      taskResourceLocalHandlers: Object.fromEntries(Object.entries(options.tasks).map(([name, handler]) => [name, async (taskInput: Json) => (await handler(taskInput)) as Json])),
+      taskResourceLocalHandlers: Object.fromEntries(
+        Object.entries(options.tasks).map(([name, handler]) => [name, async (taskInput: Json) => (await untilEnded(() => handler(taskInput, ended.signal), ended.signal)) as Json]),
+      ),
       retryIntervalOverrides: Object.fromEntries([...retryable, ...nestedRetryable].map((name) => [name, options.retryIntervalMs ?? 0])),
     },
     context: options.taskToken === undefined ? {} : { Task: { Token: options.taskToken } },
@@ -107,6 +120,8 @@ export async function runLocally(definition: Record<string, unknown>, input: unk
     if (error instanceof ExecutionTimeoutError) run = { status: "TIMED_OUT", error: "States.Timeout" };
     else if (error instanceof ExecutionError) run = { status: "FAILED", error: ((error as { cause?: { name?: string } }).cause?.name ?? error.message) as string };
     else throw error;
+  } finally {
+    ended.abort(new Error("the execution has ended"));
   }
   await collecting;
   return { ...run, path, iterations, failures, retries };
@@ -129,10 +144,10 @@ export const LAMBDA_TIMEOUT_ERROR = "Sandbox.Timedout";
  * the timeout fails with Sandbox.Timedout (the handler's work is abandoned, as when Lambda freezes it).
  */
 export function lambdaInvoke(handler: LambdaHandler, timeoutSeconds: number, calls?: unknown[]): TaskHandler {
-  return async (input) => {
+  return async (input, executionEnded) => {
     const payload = (input as { Payload?: unknown }).Payload;
     calls?.push(payload);
-    const result = await invokeWithin(handler, payload, timeoutSeconds);
+    const result = await invokeWithin(handler, payload, timeoutSeconds, executionEnded);
     return { Payload: result, StatusCode: 200 };
   };
 }
@@ -143,15 +158,16 @@ export function lambdaInvoke(handler: LambdaHandler, timeoutSeconds: number, cal
  * callback that throws fails the task with that error, as SendTaskFailure does.
  */
 export function lambdaInvokeWithCallback(handler: LambdaHandler, timeoutSeconds: number, callback: (started: unknown, payload: unknown) => Promise<unknown>, calls?: unknown[]): TaskHandler {
-  return async (input) => {
+  return async (input, executionEnded) => {
     const payload = (input as { Payload?: unknown }).Payload;
     calls?.push(payload);
-    const started = await invokeWithin(handler, payload, timeoutSeconds);
+    const started = await invokeWithin(handler, payload, timeoutSeconds, executionEnded);
     return callback(started, payload);
   };
 }
 
-async function invokeWithin(handler: LambdaHandler, payload: unknown, timeoutSeconds: number): Promise<unknown> {
+/** The handler's result within Lambda's timeout; abandoned (its timeout cleared) once the execution has ended. */
+async function invokeWithin(handler: LambdaHandler, payload: unknown, timeoutSeconds: number, executionEnded: AbortSignal): Promise<unknown> {
   const deadline = Date.now() + timeoutSeconds * 1000;
   const context: LambdaContextLike = { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
   let timer: NodeJS.Timeout | undefined;
@@ -162,8 +178,28 @@ async function invokeWithin(handler: LambdaHandler, payload: unknown, timeoutSec
     );
   });
   try {
-    return await Promise.race([handler(payload, context), timedOut]);
+    return await untilEnded(() => Promise.race([handler(payload, context), timedOut]), executionEnded);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * `work`'s outcome, or a rejection with the signal's reason once the execution has ended; not started
+ * at all after the end (the engine may still retry a task the end abandoned, but nothing runs).
+ */
+function untilEnded<T>(work: () => Promise<T>, executionEnded: AbortSignal): Promise<T> {
+  if (executionEnded.aborted) return Promise.reject(executionEnded.reason);
+  let running: Promise<T>;
+  try {
+    running = work();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  let abandon!: () => void;
+  const abandoned = new Promise<never>((_, reject) => {
+    abandon = () => reject(executionEnded.reason);
+    executionEnded.addEventListener("abort", abandon, { once: true });
+  });
+  return Promise.race([running, abandoned]).finally(() => executionEnded.removeEventListener("abort", abandon));
 }
