@@ -36,3 +36,15 @@ export function countRequests(client: DynamoDBClient): RequestLog {
     },
   };
 }
+
+/** Calls `inspect` with each request's JSON body before it is sent; what `inspect` throws fails the request (tests inject faults so). */
+export function inspectRequests(client: DynamoDBClient, inspect: (body: string) => void): void {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const raw = (args.request as { body?: unknown }).body;
+      inspect(raw instanceof Uint8Array ? new TextDecoder().decode(raw) : String(raw ?? ""));
+      return next(args);
+    },
+    { step: "build", name: "inspectRequests" },
+  );
+}

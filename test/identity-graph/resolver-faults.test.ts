@@ -16,7 +16,7 @@ import { DEFAULT_IDENTITY_SETTINGS } from "../../functions/identity-graph/core/s
 import { DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
 import { localDynamoDBClient, LocalIdentityStore, startLocalIdentityStore } from "../../scripts/local/identity-store";
 import { attributesEvent, customerStart, conversationEvent } from "../../scripts/fixtures/sample-identity-events";
-import { countRequests, RequestLog } from "../../scripts/local/dynamodb-requests";
+import { countRequests, inspectRequests, RequestLog } from "../../scripts/local/dynamodb-requests";
 import { GenesysFake, startGenesysFake } from "../support/genesys-fake";
 import { invariantViolations } from "../support/identity-invariants";
 
@@ -52,16 +52,10 @@ async function harness(): Promise<Harness> {
     client: (endpoint): DynamoDBClient => {
       const client = localDynamoDBClient(endpoint);
       requests = countRequests(client);
-      client.middlewareStack.add(
-        (next) => async (args) => {
-          const raw = (args.request as { body?: unknown }).body;
-          const body = raw instanceof Uint8Array ? new TextDecoder().decode(raw) : String(raw ?? "");
-          const failure = failures.find((f) => body.includes(f.text));
-          if (failure) throw failure.error();
-          return next(args);
-        },
-        { step: "build", name: "injectFaults" },
-      );
+      inspectRequests(client, (body) => {
+        const failure = failures.find((f) => body.includes(f.text));
+        if (failure) throw failure.error();
+      });
       return client;
     },
   });

@@ -7,7 +7,7 @@ import { DynamoDBClient, DynamoDBServiceException, PutItemCommand } from "@aws-s
 import { DynamoIdentityStore } from "../../functions/identity-graph/core/dynamodb-store";
 import { DeadlineExceededError, deadlineIn } from "../../functions/shared/deadline";
 import { eventKey, ownerKey, suppressionKey, writeBackKey } from "../../functions/identity-graph/core/table";
-import { countRequests, RequestLog } from "../../scripts/local/dynamodb-requests";
+import { countRequests, inspectRequests, RequestLog } from "../../scripts/local/dynamodb-requests";
 import { LOCAL_TABLE, localDynamoDBClient, LocalIdentityStore, startLocalIdentityStore } from "../../scripts/local/identity-store";
 
 let local: LocalIdentityStore;
@@ -25,20 +25,14 @@ beforeEach(async () => {
     client: (endpoint): DynamoDBClient => {
       const client = localDynamoDBClient(endpoint);
       requests = countRequests(client);
-      client.middlewareStack.add(
-        (next) => async (args) => {
-          const raw = (args.request as { body?: unknown }).body;
-          const body = raw instanceof Uint8Array ? new TextDecoder().decode(raw) : String(raw ?? "");
-          const parsed = JSON.parse(body || "{}") as { RequestItems?: Record<string, { Keys?: Array<{ pk: { S: string }; sk: { S: string } }> }> };
-          const keys = parsed.RequestItems?.[LOCAL_TABLE]?.Keys;
-          if (keys) batchKeys.push(keys.map((k) => `${k.pk.S}|${k.sk.S}`));
-          if (refused.some((text) => body.includes(text))) {
-            throw new DynamoDBServiceException({ name: "ValidationException", $fault: "client", message: "One or more parameter values were invalid", $metadata: {} });
-          }
-          return next(args);
-        },
-        { step: "build", name: "refuseRequests" },
-      );
+      inspectRequests(client, (body) => {
+        const parsed = JSON.parse(body || "{}") as { RequestItems?: Record<string, { Keys?: Array<{ pk: { S: string }; sk: { S: string } }> }> };
+        const keys = parsed.RequestItems?.[LOCAL_TABLE]?.Keys;
+        if (keys) batchKeys.push(keys.map((k) => `${k.pk.S}|${k.sk.S}`));
+        if (refused.some((text) => body.includes(text))) {
+          throw new DynamoDBServiceException({ name: "ValidationException", $fault: "client", message: "One or more parameter values were invalid", $metadata: {} });
+        }
+      });
       return client;
     },
   });
