@@ -1,6 +1,7 @@
 /** What every bench section shares: the reporter (human rows or JSON lines) and measurement helpers. */
 import { spawnSync, SpawnSyncOptions } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const ROOT = join(__dirname, "..", "..");
@@ -89,20 +90,29 @@ export function appCommand(program?: string): string {
 }
 
 /**
- * CPU and wall milliseconds of `require`-ing a file in a fresh Node process (median of `runs`),
- * optionally followed by a first call: `after` is a JavaScript expression using `m`, the module,
- * that returns a promise.
+ * CPU milliseconds of `require`-ing a file in a fresh Node process, optionally followed by a first call:
+ * `after` is a JavaScript expression using `m`, the module, that returns a promise. Nothing but the
+ * require (and the call) runs between the two readings, not even a clock (`performance` loads perf_hooks
+ * on first use). The probe runs from a file, as the Lambda runtime loads a handler: `node -e` preloads
+ * node:crypto whenever its source mentions the word.
  */
-export function coldRequire(file: string, env: Record<string, string | undefined>, after?: string): { cpuMs: number; wallMs: number } {
-  const probe = `const c0 = process.cpuUsage(); const t0 = performance.now();
+export function coldRequire(file: string, env: Record<string, string | undefined>, after?: string): { cpuMs: number } {
+  const probe = `const c0 = process.cpuUsage();
 const m = require(${JSON.stringify(file)});
 Promise.resolve(${after ?? "undefined"}).then(() => {
   const c = process.cpuUsage(c0);
-  process.stdout.write(JSON.stringify({ cpuMs: (c.user + c.system) / 1000, wallMs: performance.now() - t0 }));
-}, (e) => { console.error(e); process.exit(1); });`;
-  const result = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
-  if (result.status !== 0) throw new Error(`${file} failed to load: ${result.stderr.split("\n").find((l) => /Error/.test(l)) ?? result.stderr.slice(0, 300)}`);
-  return JSON.parse(result.stdout) as { cpuMs: number; wallMs: number };
+  process.stdout.write(JSON.stringify({ cpuMs: (c.user + c.system) / 1000 }));
+}, (e) => { console.error(e); process.exit(1); });
+`;
+  const dir = mkdtempSync(join(tmpdir(), "cold-require-"));
+  try {
+    writeFileSync(join(dir, "probe.js"), probe);
+    const result = spawnSync(process.execPath, [join(dir, "probe.js")], { encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
+    if (result.status !== 0) throw new Error(`${file} failed to load: ${result.stderr.split("\n").find((l) => /Error/.test(l)) ?? result.stderr.slice(0, 300)}`);
+    return JSON.parse(result.stdout) as { cpuMs: number };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Runs each measurement `runs` times, interleaved (a, b, a, b...) so drift in machine load hits all alike; returns the medians. */

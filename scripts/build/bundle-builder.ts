@@ -7,7 +7,7 @@ import { basename, join } from "node:path";
 import { build, BuildOptions, Metafile } from "esbuild";
 import { isProjectSource, productKey, publishDir, ROOT, sha256, temporaryDir, writeManifest } from "./build-cache";
 import { ARTIFACT_SOURCES, artifactKeys } from "./bundle-artifacts";
-import { ChunkRegistry, lazyLoadingPlugin } from "./lazy-loading";
+import { ChunkRegistry, lazyBuiltinsPlugin, lazyLoadingPlugin } from "./lazy-loading";
 import { BUNDLE_KIND, BundleProduct, entryPointOf, productDir } from "./lambda-bundle";
 import { deterministicZip } from "./zip";
 import { corpusModelFile } from "./corpus-models";
@@ -51,7 +51,7 @@ export async function bundleEntry(entry: string, files: string, placed: string):
   const registry = new ChunkRegistry();
   const metafiles: Record<string, Metafile> = {};
   const bundle = async (source: string, file: string): Promise<void> => {
-    const result = await build({ ...OPTIONS, entryPoints: [source], outfile: join(placed, file), plugins: [lazyLoadingPlugin(registry, source)] });
+    const result = await build({ ...OPTIONS, entryPoints: [source], outfile: join(placed, file), plugins: [lazyLoadingPlugin(registry, source), lazyBuiltinsPlugin()] });
     for (const output of result.outputFiles ?? []) writeFileSync(join(files, basename(output.path)), output.contents);
     metafiles[file] = result.metafile!;
     const output = Object.values(result.metafile!.outputs).find((o) => o.entryPoint !== undefined)!;

@@ -12,14 +12,34 @@
  * checks that and fails naming the export otherwise. It keeps a heavy module that another team's
  * code imports statically out of the eager path without changing that code; where the importing
  * code can use `await import()` instead, prefer that and drop the entry here.
+ *
+ * Node built-ins in LAZY_BUILTINS are treated alike for the one package that imports them: its import
+ * becomes a stand-in with a function per name, which requires the built-in on the first call. A
+ * built-in is not free to load: `node:crypto` alone costs about 8 ms of a fresh process's CPU.
  */
 import { readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, join, sep } from "node:path";
 import type { OnResolveArgs, Plugin } from "esbuild";
 import { repoPath, ROOT, sha256 } from "./build-cache";
 
 /** Loaded on first call wherever they are imported: pdf.js, pdf-lib and the pdf-parse wrapper (about 2.2 MB). */
 export const LAZY_MODULES: readonly string[] = ["functions/attachment-routing/core/documents/pdf.ts"];
+
+export interface LazyBuiltin {
+  /** The package whose imports of the built-in are replaced (its files under node_modules). */
+  readonly importer: string;
+  /** The built-in, as the package imports it. */
+  readonly module: string;
+  /** Everything the package imports from it: functions only. */
+  readonly functions: readonly string[];
+}
+
+/**
+ * Powertools' Logger imports `randomInt` from node:crypto at load, for debug-log sampling only (an
+ * invocation is sampled when POWERTOOLS_LOGGER_SAMPLE_RATE is set). A bundle with no AWS SDK on its eager
+ * path (classify-email on the embedded backend) would load crypto only for that.
+ */
+export const LAZY_BUILTINS: readonly LazyBuiltin[] = [{ importer: "@aws-lambda-powertools/logger", module: "node:crypto", functions: ["randomInt"] }];
 
 /** Chunk files are named `chunk-<module>-<hash of its path>.js`; nothing else in a bundle is. */
 const CHUNK_FILE = /^\.\/chunk-[A-Za-z0-9._-]+\.js$/;
@@ -59,6 +79,8 @@ export class ChunkRegistry {
 }
 
 const identifier = /^[A-Za-z_$][\w$]*$/;
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
  * The exports of a module in LAZY_MODULES, each checked to be an async function (type-only exports
@@ -128,7 +150,7 @@ export function lazyLoadingPlugin(registry: ChunkRegistry, self: string): Plugin
         return { path: `./${registry.add(resolved.path).file}`, external: true };
       });
       if (lazy.size > 0) {
-        const names = [...lazy].map((m) => basename(m).replace(/\.ts$/, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+        const names = [...lazy].map((m) => escapeRegExp(basename(m).replace(/\.ts$/, "")));
         build.onResolve({ filter: new RegExp(`(^|/)(${names.join("|")})(\\.[cm]?[jt]s)?$`) }, async (args) => {
           if (args.kind !== "import-statement" || args.pluginData?.lazyResolving) return undefined;
           const resolved = await resolveFrom(args);
@@ -141,6 +163,30 @@ export function lazyLoadingPlugin(registry: ChunkRegistry, self: string): Plugin
         loader: "js",
         resolveDir: ROOT,
       }));
+    },
+  };
+}
+
+/**
+ * Replaces each LAZY_BUILTINS import by its stand-in. esbuild fails the build, naming the import, when
+ * the package imports anything the entry does not list (a new version that uses more of the built-in).
+ */
+export function lazyBuiltinsPlugin(entries: readonly LazyBuiltin[] = LAZY_BUILTINS): Plugin {
+  return {
+    name: "lazy-builtins",
+    setup(build) {
+      entries.forEach((entry, index) => {
+        const bare = entry.module.replace(/^node:/, "");
+        const importerDir = `${sep}node_modules${sep}${entry.importer.split("/").join(sep)}${sep}`;
+        build.onResolve({ filter: new RegExp(`^(node:)?${escapeRegExp(bare)}$`) }, (args) =>
+          args.importer.includes(importerDir) ? { path: entry.module, namespace: "lazy-builtin", pluginData: { index } } : undefined,
+        );
+      });
+      build.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => {
+        const entry = entries[(args.pluginData as { index: number }).index]!;
+        const load = `require(${JSON.stringify(entry.module)})`;
+        return { contents: entry.functions.map((name) => `export function ${name}(...args) { return ${load}.${name}(...args); }`).join("\n"), loader: "js" };
+      });
     },
   };
 }

@@ -156,17 +156,22 @@ describe("Lambda bundles", () => {
       `${LOADED_CHUNKS}
 const { handler } = require("./index.js");
 const atLoad = loadedChunks();
+const cryptoLoaded = () => process.moduleLoadList.includes("NativeModule crypto");
+const cryptoAtLoad = cryptoLoaded();
 (async () => {
   const plain = await handler({ EmailSubject: "Roth question", EmailBody: "Can I convert my traditional IRA?" });
   const afterPlain = loadedChunks();
+  const cryptoAfterPlain = cryptoLoaded();
   const html = await handler({ EmailSubject: "", EmailBody: "<html><body><p>Can I convert my <b>traditional IRA</b> to a Roth?</p></body></html>" });
   const deep = await handler({ EmailSubject: "IRA", EmailBody: "<div>".repeat(4000) + "Roth IRA conversion" + "</div>".repeat(4000) });
   const wrongType = await handler({ httpMethod: "POST", requestContext: {}, body: '{"EmailBody": 3}' });
-  process.stdout.write("RESULT " + JSON.stringify({ atLoad, plain, afterPlain, html, deep, afterHtml: loadedChunks(), wrongType: JSON.parse(wrongType.body) }) + "\\n");
+  process.stdout.write("RESULT " + JSON.stringify({ atLoad, cryptoAtLoad, cryptoAfterPlain, plain, afterPlain, html, deep, afterHtml: loadedChunks(), wrongType: JSON.parse(wrongType.body) }) + "\\n");
 })().catch((e) => { console.error(e); process.exit(1); });`,
       { CLASSIFIER_BACKEND: "embedded", CONFIDENCE_THRESHOLD: "0.75", TOPIC_QUEUES: JSON.stringify({ IRA: "IRA" }) },
     ) as Record<string, unknown>;
     expect(result.atLoad).toEqual([]);
+    // Powertools' Logger needs node:crypto only to sample debug logs (scripts/build/lazy-loading.ts LAZY_BUILTINS).
+    expect({ cryptoAtLoad: result.cryptoAtLoad, cryptoAfterPlain: result.cryptoAfterPlain }).toEqual({ cryptoAtLoad: false, cryptoAfterPlain: false });
     expect(result.plain).toMatchObject({ QueueName: "IRA" });
     expect(result.afterPlain).toEqual([]);
     expect(result.html).toMatchObject({ QueueName: "IRA" });
@@ -174,6 +179,20 @@ const atLoad = loadedChunks();
     expect(result.afterHtml).toEqual([expect.stringMatching(/^chunk-html-to-text-[0-9a-f]{8}\.js$/)]);
     // zod's English messages, which zod/mini gives only with the locale the bundle installs (a fresh process: nothing else installed it).
     expect(result.wrongType).toEqual({ error: "invalid request", problems: ["EmailBody: Invalid input: expected string, received number"] });
+  });
+
+  it("classify-email samples debug logs when POWERTOOLS_LOGGER_SAMPLE_RATE asks, loading node:crypto for it as the logger starts", () => {
+    const result = runInCopy(
+      bundleFunction("email-routing/classify-email"),
+      `const { handler } = require("./index.js");
+const cryptoAtLoad = process.moduleLoadList.includes("NativeModule crypto");
+(async () => {
+  const answer = await handler({ EmailSubject: "Roth question", EmailBody: "Can I convert my traditional IRA?" });
+  process.stdout.write("RESULT " + JSON.stringify({ cryptoAtLoad, answer }) + "\\n");
+})().catch((e) => { console.error(e); process.exit(1); });`,
+      { CLASSIFIER_BACKEND: "embedded", CONFIDENCE_THRESHOLD: "0.75", TOPIC_QUEUES: JSON.stringify({ IRA: "IRA" }), POWERTOOLS_LOG_LEVEL: "ERROR", POWERTOOLS_LOGGER_SAMPLE_RATE: "1" },
+    ) as { cryptoAtLoad: boolean; answer: unknown };
+    expect(result).toEqual({ cryptoAtLoad: true, answer: expect.objectContaining({ QueueName: "IRA" }) });
   });
 
   it("classify-email on the Comprehend backend loads the client on the first email and falls back when Comprehend cannot be reached", () => {
