@@ -19,6 +19,11 @@ module.exports = {
   globalSetup: "<rootDir>/test/support/global-setup.ts",
   // Synth tests bundle Lambdas with esbuild; two workers fit the 2-core machines this runs on.
   maxWorkers: 2,
+  // A worker that synthesized stacks (cdktf, the AWS provider, the SDKs) ends a file at 1.1-1.6 GB. Workers
+  // past this limit are replaced between files: memory stays bounded on 2-core CI machines, and the workers
+  // left at the end are small enough to exit within Jest's 500 ms, where a large one drew the warning
+  // "A worker process has failed to exit gracefully" without any leak (--detectOpenHandles finds none).
+  workerIdleMemoryLimit: "512MB",
   testTimeout: 60_000,
   projects: [
     {
