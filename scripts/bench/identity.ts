@@ -91,7 +91,7 @@ async function sequentialPutsPerSecond(puts: number): Promise<number> {
 }
 
 /**
- * The cheapest event the resolver records, with nothing of the resolver, on a fresh engine and with the
+ * The cheapest event the resolver stores, with nothing of the resolver, on a fresh engine and with the
  * workload's concurrency (INSTANCES senders, each with its own client): a read of the five items an event
  * with one personal identifier needs (marker, write-back state, two owners, a suppression), then one
  * TransactWriteItems of two actions: the marker, on condition it is new, and a check that its profile is live.
