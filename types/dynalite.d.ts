@@ -63,6 +63,8 @@ declare module "dynalite/db" {
     validateKey(key: WireItem, table: TableDescription): DynaliteError | undefined;
     validateItem(item: WireItem, table: TableDescription): DynaliteError | undefined;
     mapPaths(paths: unknown, item: WireItem): WireItem;
+    /** Capacity units of one item as a single-item request consumes them (absent: 1): writes per KB, reads per 4 KB (half when not consistent). */
+    capacityUnits(item: WireItem | undefined, isRead: boolean, isConsistent?: boolean): number;
   };
   export default db;
 }

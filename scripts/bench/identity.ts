@@ -3,6 +3,8 @@
  * sequential PutItem rate measured in the same run.
  *   - round_trips_per_event:<path>: DynamoDB round trips per event, counted by SDK middleware (requests
  *     in flight at once share a round trip; SDK retries are not counted)
+ *   - read_units_per_event / write_units_per_event, per path and for the workload: the request units the
+ *     engine reports (`ReturnConsumedCapacity`): what DynamoDB on-demand bills per event (docs/costs.md)
  *   - events_per_second: a generated workload (new, returning, redelivered, merging customers) through
  *     the resolver Lambda's handler: ten instances on one table, each with its own client and store as
  *     Lambda runs them; each batch's records resolved concurrently, their reads shared
@@ -21,7 +23,7 @@ import { resolveEvent } from "../../functions/identity-graph/core/resolve";
 import { DEFAULT_IDENTITY_SETTINGS } from "../../functions/identity-graph/core/settings";
 import { eventKey, Key, LIVE_PROFILE, ownerKey, profileKey, suppressionKey, TABLE_KEYS, writeBackKey } from "../../functions/identity-graph/core/table";
 import { attributesEvent, customerStart, generateIdentityWorkload } from "../fixtures/sample-identity-events";
-import { countRequests, RequestLog } from "../local/dynamodb-requests";
+import { CapacityLog, countRequests, meterCapacity, RequestLog } from "../local/dynamodb-requests";
 import { startLocalResolver } from "../local/identity-resolver";
 import { LOCAL_TABLE, localDynamoDBClient, startLocalIdentityStore } from "../local/identity-store";
 import { median, Reporter } from "./support";
@@ -134,6 +136,24 @@ async function leastEventsPerSecond(events: number): Promise<number> {
   }
 }
 
+/** The request units the workload consumes through the resolver handler, on a fresh table (not timed). */
+async function replayRequestUnits(lines: readonly string[]): Promise<{ read: number; write: number; failed: number }> {
+  const meters: CapacityLog[] = [];
+  const resolver = await startLocalResolver({
+    client: (endpoint) => {
+      const client = localDynamoDBClient(endpoint);
+      meters.push(meterCapacity(client));
+      return client;
+    },
+  });
+  try {
+    await resolver.replay(lines, { concurrency: INSTANCES });
+    return meters.reduce((sum, m) => ({ read: sum.read + m.read, write: sum.write + m.write, failed: sum.failed + m.failed }), { read: 0, write: 0, failed: 0 });
+  } finally {
+    await resolver.close();
+  }
+}
+
 /** The workload's events per second through the resolver handler, on a fresh table. */
 async function replayEventsPerSecond(lines: readonly string[]): Promise<number> {
   const resolver = await startLocalResolver();
@@ -148,14 +168,17 @@ async function replayEventsPerSecond(lines: readonly string[]): Promise<number> 
 
 export async function run(report: Reporter, count = 200): Promise<void> {
   let log: RequestLog | undefined;
+  let meter: CapacityLog | undefined;
   const local = await startLocalIdentityStore({
     client: (endpoint) => {
       const client = localDynamoDBClient(endpoint);
       log = countRequests(client);
+      meter = meterCapacity(client);
       return client;
     },
   });
   const requests = log!;
+  const capacity = meter!;
   const resolve = (event: unknown) => resolveEvent(event, { store: local.store, hasher: local.hasher, settings: DEFAULT_IDENTITY_SETTINGS });
   try {
     report.heading(`identity resolver against the local engine, ${count} events per path, one at a time`);
@@ -163,6 +186,7 @@ export async function run(report: Reporter, count = 200): Promise<void> {
       if (path.prepare) for (let i = 0; i < count; i++) for (const event of path.prepare(i)) await resolve(event);
       const trips: number[] = [];
       const actions = new Set<string>();
+      capacity.reset();
       const started = performance.now();
       for (let i = 0; i < count; i++) {
         requests.reset();
@@ -171,6 +195,8 @@ export async function run(report: Reporter, count = 200): Promise<void> {
         actions.add(`${resolution.action}/${resolution.tier ?? "-"}`);
       }
       const seconds = (performance.now() - started) / 1000;
+      report.figure(`read_units_per_event:${path.name}`, capacity.read / count, "request units", `${path.label}: DynamoDB read request units per event`);
+      report.figure(`write_units_per_event:${path.name}`, capacity.write / count, "request units", `${path.label}: DynamoDB write request units per event`);
       const mean = trips.reduce((a, b) => a + b, 0) / trips.length;
       report.figure(`round_trips_per_event:${path.name}`, mean, "count", `${path.label}: DynamoDB round trips per event (${[...new Set(trips)].sort().join(" or ")}; ${[...actions].join(", ")})`);
       report.figure(`events_per_second:${path.name}`, count / seconds, "per second", `${path.label}: events/s, one at a time`);
@@ -201,5 +227,16 @@ export async function run(report: Reporter, count = 200): Promise<void> {
     median(pairs(rates, floors)),
     "x",
     `events/s / dynalite sequential puts/s, each round's pair (goal >= 0.6; rounds ${pairs(rates, floors).map((r) => r.toFixed(2)).join(", ")})`,
+  );
+
+  // After the timed rounds, so that this replay does not warm them up.
+  const units = await replayRequestUnits(lines);
+  report.heading(`request units of the generated workload (${lines.length} events, ${INSTANCES} resolver instances), as DynamoDB on-demand bills them`);
+  report.figure("read_units_per_event", units.read / lines.length, "request units", "read request units per event (a batch's shared reads are billed per item all the same)");
+  report.figure(
+    "write_units_per_event",
+    units.write / lines.length,
+    "request units",
+    `write request units per event (transactions 2 per item; ${units.failed} requests failed and retried, their units not counted)`,
   );
 }

@@ -34,6 +34,7 @@ const UNIT_TEXT: Record<string, (v: number) => string> = {
   percent: (v) => `${v.toFixed(1)}%`,
   "per second": (v) => `${Math.round(v)}/s`,
   count: (v) => String(v),
+  "request units": (v) => `${v.toFixed(1)} units`,
 };
 
 export function reporter(section: string, json: boolean, write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Reporter {

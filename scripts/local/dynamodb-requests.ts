@@ -48,3 +48,53 @@ export function inspectRequests(client: DynamoDBClient, inspect: (body: string) 
     { step: "build", name: "inspectRequests" },
   );
 }
+
+/** Request units a client's requests consumed, as the engine reported them (`ReturnConsumedCapacity`). */
+export interface CapacityLog {
+  readonly read: number;
+  readonly write: number;
+  /** Requests that failed (a cancelled transaction, a failed condition): the engine reports no units for them. */
+  readonly failed: number;
+  reset(): void;
+}
+
+const READ_OPERATIONS = new Set(["GetItemCommand", "BatchGetItemCommand", "QueryCommand", "ScanCommand", "TransactGetItemsCommand"]);
+const WRITE_OPERATIONS = new Set(["PutItemCommand", "UpdateItemCommand", "DeleteItemCommand", "BatchWriteItemCommand", "TransactWriteItemsCommand"]);
+
+/**
+ * Asks for `ReturnConsumedCapacity: TOTAL` on every item request of a client and adds up the units the
+ * engine reports, as read or write units by operation (the bench's cost per event; on DynamoDB on-demand
+ * they are the billed request units).
+ */
+export function meterCapacity(client: DynamoDBClient): CapacityLog {
+  const totals = { read: 0, write: 0, failed: 0 };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const operation = context.commandName ?? "";
+      const kind = READ_OPERATIONS.has(operation) ? "read" : WRITE_OPERATIONS.has(operation) ? "write" : undefined;
+      if (!kind) return next(args);
+      try {
+        const result = await next({ ...args, input: { ...(args.input as object), ReturnConsumedCapacity: "TOTAL" } });
+        const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> }).ConsumedCapacity;
+        for (const entry of [consumed ?? []].flat()) totals[kind] += entry.CapacityUnits ?? 0;
+        return result;
+      } catch (error) {
+        totals.failed++;
+        throw error;
+      }
+    },
+    { step: "initialize", name: "meterCapacity" },
+  );
+  return {
+    get read() {
+      return totals.read;
+    },
+    get write() {
+      return totals.write;
+    },
+    get failed() {
+      return totals.failed;
+    },
+    reset: () => Object.assign(totals, { read: 0, write: 0, failed: 0 }),
+  };
+}

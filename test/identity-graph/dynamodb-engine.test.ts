@@ -12,8 +12,9 @@ import {
   IdempotentParameterMismatchException,
   TransactionCanceledException,
 } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactGetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactGetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { CommittedTransaction, LocalDynamoDB, startLocalDynamoDB, StoreInUseError } from "../../scripts/local/dynamodb-engine";
+import { meterCapacity } from "../../scripts/local/dynamodb-requests";
 
 const TABLE = "accounts";
 let engine: LocalDynamoDB;
@@ -296,6 +297,52 @@ describe("TransactWriteItems", () => {
   });
 });
 
+describe("consumed capacity of transactions", () => {
+  it("reports two write units per item of up to 1 KB, by the larger of the item before and after, only when asked", async () => {
+    // Prepare
+    await put("grown", { note: "x" });
+    await put("guard", { open: true });
+    await put("large", { note: "x".repeat(1500) });
+    const actions = (suffix: string) => [
+      { ConditionCheck: { TableName: TABLE, Key: key("guard"), ConditionExpression: "attribute_exists(pk)" } },
+      { Put: { TableName: TABLE, Item: { ...key(`new${suffix}`), n: 1 } } },
+      { Update: { TableName: TABLE, Key: key("grown"), UpdateExpression: "SET note = :big", ExpressionAttributeValues: { ":big": `${suffix}${"y".repeat(1500)}` } } },
+      { Delete: { TableName: TABLE, Key: key(`large${suffix}`) } },
+    ];
+
+    // Act
+    const plain = await transact(actions("-a"));
+    const asked = await doc.send(new TransactWriteCommand({ TransactItems: actions(""), ReturnConsumedCapacity: "TOTAL" }));
+
+    // Assess: check 2 + new item 2 + an update growing past 1 KB 4 + a delete of a 1.5 KB item 4
+    expect(plain.ConsumedCapacity).toBeUndefined();
+    expect(asked.ConsumedCapacity).toEqual([{ TableName: TABLE, CapacityUnits: 12 }]);
+  });
+
+  it("reports two consistent read units per item a TransactGetItems reads, one for an absent item", async () => {
+    // Prepare
+    await put("a", { note: "x".repeat(5000) });
+
+    // Act
+    const { ConsumedCapacity } = await doc.send(
+      new TransactGetCommand({ TransactItems: [{ Get: { TableName: TABLE, Key: key("a") } }, { Get: { TableName: TABLE, Key: key("missing") } }], ReturnConsumedCapacity: "TOTAL" }),
+    );
+
+    // Assess: a 5 KB item is 2 units of 4 KB, doubled; the absent one 1, doubled
+    expect(ConsumedCapacity).toEqual([{ TableName: TABLE, CapacityUnits: 6 }]);
+  });
+
+  it("reports nothing for a cancelled transaction", async () => {
+    // Act
+    const error = await rejection(
+      doc.send(new TransactWriteCommand({ TransactItems: [{ ConditionCheck: { TableName: TABLE, Key: key("absent"), ConditionExpression: "attribute_exists(pk)" } }], ReturnConsumedCapacity: "TOTAL" })),
+    );
+
+    // Assess
+    expect([error.name, error.ConsumedCapacity]).toEqual(["TransactionCanceledException", undefined]);
+  });
+});
+
 describe("TransactGetItems", () => {
   it("returns the items in request order, an empty entry for a missing one, with projections", async () => {
     // Prepare
@@ -330,6 +377,26 @@ describe("TransactGetItems", () => {
 
     // Assess
     expect((error as unknown as TransactionCanceledException).CancellationReasons?.map((r) => r.Code)).toEqual(["None", "TransactionConflict"]);
+  });
+});
+
+describe("meterCapacity (the bench's request units)", () => {
+  it("adds up the units the engine reports, as read or write by operation, and counts failed requests", async () => {
+    // Prepare
+    const meter = meterCapacity(client);
+    await put("a", { n: 1 });
+
+    // Act
+    await doc.send(new GetCommand({ TableName: TABLE, Key: key("missing"), ConsistentRead: true }));
+    await doc.send(new BatchGetCommand({ RequestItems: { [TABLE]: { Keys: [key("a"), key("b")], ConsistentRead: true } } }));
+    await doc.send(new QueryCommand({ TableName: TABLE, KeyConditionExpression: "pk = :a", ExpressionAttributeValues: { ":a": "a" }, ConsistentRead: true }));
+    await transact([{ Put: { TableName: TABLE, Item: key("c") } }, { ConditionCheck: { TableName: TABLE, Key: key("a"), ConditionExpression: "attribute_exists(pk)" } }]);
+    await rejection(transact([{ ConditionCheck: { TableName: TABLE, Key: key("absent"), ConditionExpression: "attribute_exists(pk)" } }]));
+
+    // Assess: reads 1 + 2 + 1; writes 1 (the put) + 4 (two transaction actions)
+    expect({ read: meter.read, write: meter.write, failed: meter.failed }).toEqual({ read: 4, write: 5, failed: 1 });
+    meter.reset();
+    expect({ read: meter.read, write: meter.write, failed: meter.failed }).toEqual({ read: 0, write: 0, failed: 0 });
   });
 });
 

@@ -1,35 +1,38 @@
 /**
  * resolveEvent against the real table (the local engine), one fresh graph per test.
  *
- * DynamoDB requests per resolution, counted with SDK middleware (test/support/dynamodb-requests.ts) and
- * asserted at the end of this file; before the transactional store they were created 4, matched 3, same
- * conversation 2, duplicate 1, merged 7, suppressed 2, probabilistic fold 4, ignored 2:
+ * DynamoDB requests and request units per resolution, counted with SDK middleware
+ * (scripts/local/dynamodb-requests.ts) and asserted at the end of this file; before the transactional store
+ * the requests were created 4, matched 3, same conversation 2, duplicate 1, merged 7, suppressed 2,
+ * probabilistic fold 4, ignored 2. Units are what the engine reports: a read per item (absent ones too), a
+ * Query per 4 KB, 2 write units per item a transaction writes or checks (docs/costs.md):
  *
- *   path                                                      | requests | round trips | made of
- *   ----------------------------------------------------------+----------+-------------+-----------------------------------------
- *   our write-back echoed / an attributes event naming nobody |    0     |      0      | -
- *   duplicate (the EventBridge id already changed the graph)  |    1     |      1      | BatchGetItem
- *   suppressed (every personal identifier erased)             |    1     |      1      | BatchGetItem
- *   known customer in a known conversation, nothing new       |    2     |      2      | BatchGetItem, TransactWriteItems (the event only)
- *   known customer in a new conversation (matched)            |    2     |      2      | BatchGetItem, TransactWriteItems
- *   new customer (created)                                    |    2     |      2      | BatchGetItem, TransactWriteItems
- *   probabilistic match folding an anonymous placeholder      |    3     |      3      | BatchGetItem, Query, TransactWriteItems
- *   merge of two profiles                                     |    4     |      3      | BatchGetItem, 2 Query at once, TransactWriteItems
- */
+ *   path                                                      | requests | round trips | read / write units | made of
+ *   ----------------------------------------------------------+----------+-------------+--------------------+-----------------------------------------
+ *   our write-back echoed / an attributes event naming nobody |    0     |      0      |       0 / 0        | -
+ *   duplicate (the EventBridge id already changed the graph)  |    1     |      1      |       5 / 0        | BatchGetItem
+ *   suppressed (every personal identifier erased)             |    1     |      1      |       5 / 0        | BatchGetItem
+ *   known customer in a known conversation, nothing new       |    2     |      2      |       5 / 4        | BatchGetItem, TransactWriteItems (the event only)
+ *   known customer in a new conversation (matched)            |    2     |      2      |       5 / 8        | BatchGetItem, TransactWriteItems
+ *   new customer (created; email, phone, device and IP)       |    2     |      2      |      11 / 32       | BatchGetItem, TransactWriteItems
+ *   probabilistic match folding an anonymous placeholder      |    3     |      3      |       8 / 16       | BatchGetItem, Query, TransactWriteItems
+ *   merge of two profiles                                     |    4     |      3      |       9 / 22       | BatchGetItem, 2 Query at once, TransactWriteItems */
 import { eraseIdentity } from "../../functions/identity-graph/core/erase";
 import { identitySettingsSchema } from "../../functions/identity-graph/core/settings";
 import { localDynamoDBClient } from "../../scripts/local/identity-store";
-import { countRequests, RequestLog } from "../../scripts/local/dynamodb-requests";
+import { CapacityLog, countRequests, meterCapacity, RequestLog } from "../../scripts/local/dynamodb-requests";
 import { attributesEvent, conversationIds, customerStart, Graph, sorted, startGraph } from "./harness";
 
 let graph: Graph;
 let requests: RequestLog;
+let capacity: CapacityLog;
 
 beforeEach(async () => {
   graph = await startGraph(undefined, {
     client: (endpoint) => {
       const client = localDynamoDBClient(endpoint);
       requests = countRequests(client);
+      capacity = meterCapacity(client);
       return client;
     },
   });
@@ -525,8 +528,15 @@ describe("DynamoDB requests (the table at the top of this file)", () => {
   async function measure(event: unknown, prepare: () => Promise<unknown> = async () => undefined) {
     await prepare();
     requests.reset();
+    capacity.reset();
     const resolution = await graph.resolve(event);
-    return { action: resolution.action, operations: [...requests.operations].sort(), roundTrips: requests.roundTrips(), reported: resolution.roundTrips };
+    return {
+      action: resolution.action,
+      operations: [...requests.operations].sort(),
+      roundTrips: requests.roundTrips(),
+      reported: resolution.roundTrips,
+      units: { read: capacity.read, write: capacity.write },
+    };
   }
 
   it("takes 1 for a duplicate", async () => {
@@ -534,7 +544,7 @@ describe("DynamoDB requests (the table at the top of this file)", () => {
     const measured = await measure(emailStart("e-1", "conv-email-1"), () => graph.resolve(emailStart("e-1", "conv-email-1")));
 
     // Assess
-    expect(measured).toEqual({ action: "duplicate", operations: ["BatchGetItem"], roundTrips: 1, reported: 1 });
+    expect(measured).toEqual({ action: "duplicate", operations: ["BatchGetItem"], roundTrips: 1, reported: 1, units: { read: 5, write: 0 } });
   });
 
   it("takes 2 for a known customer in a known conversation with nothing new (the event recorded)", async () => {
@@ -542,7 +552,7 @@ describe("DynamoDB requests (the table at the top of this file)", () => {
     const measured = await measure(attributesEvent("e-2", "conv-email-1", { email: JANE }), () => graph.resolve(emailStart("e-1", "conv-email-1")));
 
     // Assess
-    expect(measured).toEqual({ action: "matched", operations: ["BatchGetItem", "TransactWriteItems"], roundTrips: 2, reported: 2 });
+    expect(measured).toEqual({ action: "matched", operations: ["BatchGetItem", "TransactWriteItems"], roundTrips: 2, reported: 2, units: { read: 5, write: 4 } });
   });
 
   it("takes 2 for a known customer in a new conversation", async () => {
@@ -550,7 +560,7 @@ describe("DynamoDB requests (the table at the top of this file)", () => {
     const measured = await measure(emailStart("e-2", "conv-email-2"), () => graph.resolve(emailStart("e-1", "conv-email-1")));
 
     // Assess
-    expect(measured).toEqual({ action: "matched", operations: ["BatchGetItem", "TransactWriteItems"], roundTrips: 2, reported: 2 });
+    expect(measured).toEqual({ action: "matched", operations: ["BatchGetItem", "TransactWriteItems"], roundTrips: 2, reported: 2, units: { read: 5, write: 8 } });
   });
 
   it("takes 2 for a new customer", async () => {
@@ -558,7 +568,7 @@ describe("DynamoDB requests (the table at the top of this file)", () => {
     const measured = await measure(attributesEvent("e-1", "conv-msg-1", { email: JANE, phone: JANE_PHONE, ...DEVICE }));
 
     // Assess
-    expect(measured).toEqual({ action: "created", operations: ["BatchGetItem", "TransactWriteItems"], roundTrips: 2, reported: 2 });
+    expect(measured).toEqual({ action: "created", operations: ["BatchGetItem", "TransactWriteItems"], roundTrips: 2, reported: 2, units: { read: 11, write: 32 } });
   });
 
   it("takes 1 for an event whose identifiers are all suppressed", async () => {
@@ -569,7 +579,7 @@ describe("DynamoDB requests (the table at the top of this file)", () => {
     });
 
     // Assess
-    expect(measured).toEqual({ action: "suppressed", operations: ["BatchGetItem"], roundTrips: 1, reported: 1 });
+    expect(measured).toEqual({ action: "suppressed", operations: ["BatchGetItem"], roundTrips: 1, reported: 1, units: { read: 5, write: 0 } });
   });
 
   it("takes 3 round trips (4 requests) to merge two profiles", async () => {
@@ -580,7 +590,7 @@ describe("DynamoDB requests (the table at the top of this file)", () => {
     });
 
     // Assess
-    expect(measured).toEqual({ action: "merged", operations: ["BatchGetItem", "Query", "Query", "TransactWriteItems"], roundTrips: 3, reported: 3 });
+    expect(measured).toEqual({ action: "merged", operations: ["BatchGetItem", "Query", "Query", "TransactWriteItems"], roundTrips: 3, reported: 3, units: { read: 9, write: 22 } });
   });
 
   it("takes 3 to fold an anonymous placeholder into a probabilistic match", async () => {
@@ -592,6 +602,6 @@ describe("DynamoDB requests (the table at the top of this file)", () => {
     });
 
     // Assess
-    expect(measured).toEqual({ action: "matched", operations: ["BatchGetItem", "Query", "TransactWriteItems"], roundTrips: 3, reported: 3 });
+    expect(measured).toEqual({ action: "matched", operations: ["BatchGetItem", "Query", "TransactWriteItems"], roundTrips: 3, reported: 3, units: { read: 8, write: 16 } });
   });
 });
