@@ -31,7 +31,7 @@
  *    rate from a measurement (martinhicks.dev/articles/what-a-conditional-dynamodb-transaction-costs):
  *    UNCONFIRMED against AWS's own pages.
  *
- * Not implemented (not used here, refused with a ValidationException that says so): tables with secondary
+ * Refused (not used here; a ValidationException that says so): tables with secondary
  * indexes. Not reported: item collection metrics.
  */
 import { IncomingMessage, RequestListener, ServerResponse } from "node:http";

@@ -314,7 +314,7 @@ describe("consumed capacity of transactions", () => {
     const plain = await transact(actions("-a"));
     const asked = await doc.send(new TransactWriteCommand({ TransactItems: actions(""), ReturnConsumedCapacity: "TOTAL" }));
 
-    // Assess: check 2 + new item 2 + an update growing past 1 KB 4 + a delete of a 1.5 KB item 4
+    // Assess: check 2 + new item 2 + an update of an item over 1 KB (grown by the first call) 4 + a delete of a 1.5 KB item 4
     expect(plain.ConsumedCapacity).toBeUndefined();
     expect(asked.ConsumedCapacity).toEqual([{ TableName: TABLE, CapacityUnits: 12 }]);
   });
