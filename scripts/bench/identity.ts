@@ -15,7 +15,8 @@
  *     its profile is live (I5 and I1 in functions/identity-graph/core/table.ts); measured in the same
  *     rounds. Its ratio to the put floor is what any resolver keeping those invariants reaches on a
  *     workload where every event is stored; the generated workload does better only by its events that
- *     touch no storage (attributes naming nobody) and by reads shared within a batch
+ *     write nothing (attributes naming nobody, a person's identifiers the graph already holds, duplicates)
+ *     and by reads shared within a batch
  * This section is the identity graph's; the rest of the bench does not depend on it.
  */
 import { BatchGetItemCommand, PutItemCommand, TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";

@@ -103,6 +103,22 @@ describe("planResolution", () => {
     expect(plan.kind === "resolved" && plan.change).toMatchObject({ merge: [], observe: [{ key: FP.key, from: "device-owner" }, { key: IP.key, from: "device-owner" }] });
   });
 
+  it.each([
+    ["a person's identifiers alone: its redelivery finds them as it leaves them, or suppressed", [EMAIL, PHONE], false, false],
+    ["a device and IP besides: they may be seen with someone else before a redelivery", [EMAIL, FP, IP], false, true],
+    ["a customer start naming no person: an erasure may free its conversation before a redelivery", [], true, true],
+  ])("writes nothing for an event the graph already holds, recording it only when a redelivery could change the graph: %s", (_, identifiers, isCustomerStart, recorded) => {
+    // Prepare
+    const owned: Owner = { profileId: "p", tier: "deterministic", confidence: 1 };
+    const read = lookup([CONV, ...identifiers].map((i): [Identifier, Owner] => [i, i === CONV ? owned : { profileId: "p" }]));
+
+    // Act
+    const plan = planResolution(event(identifiers, isCustomerStart), read, context);
+
+    // Assess
+    expect(plan).toEqual({ kind: "resolved", outcome: { action: "matched", profileId: "p", tier: "deterministic", confidence: 1 }, dropped: [], record: recorded });
+  });
+
   it("throws a ConflictError naming a profile found being erased, and one for a profile merged since the lookup", () => {
     // Prepare
     const read = lookup([

@@ -12,7 +12,8 @@
  *   our write-back echoed / an attributes event naming nobody |    0     |      0      |       0 / 0        | -
  *   duplicate (the EventBridge id already changed the graph)  |    1     |      1      |       5 / 0        | BatchGetItem
  *   suppressed (every personal identifier erased)             |    1     |      1      |       5 / 0        | BatchGetItem
- *   known customer in a known conversation, nothing new       |    2     |      2      |       5 / 4        | BatchGetItem, TransactWriteItems (the event only)
+ *   known customer in a known conversation, nothing new       |    1     |      1      |       5 / 0        | BatchGetItem
+ *     the same with a device or IP (the event recorded)       |    2     |      2      |       9 / 4        | BatchGetItem, TransactWriteItems (the event only)
  *   known customer in a new conversation (matched)            |    2     |      2      |       5 / 8        | BatchGetItem, TransactWriteItems
  *   new customer (created; email, phone, device and IP)       |    2     |      2      |      11 / 32       | BatchGetItem, TransactWriteItems
  *   probabilistic match folding an anonymous placeholder      |    3     |      3      |       8 / 16       | BatchGetItem, Query, TransactWriteItems
@@ -388,6 +389,52 @@ describe("duplicate delivery", () => {
     expect(requests.operations).toEqual([]);
   });
 
+  it("writes nothing for a person's identifiers the graph already holds, and their late redelivery changes nothing after a merge or an erasure", async () => {
+    // Prepare
+    await graph.resolve(emailStart("e-1", "conv-email-1"));
+    const known = attributesEvent("e-2", "conv-email-1", { email: JANE });
+    const tableBefore = await graph.scan();
+
+    // Act
+    const first = await graph.resolve(known);
+    const tableAfterFirst = await graph.scan();
+    await graph.resolve(callStart("e-3", "conv-call-1"));
+    await graph.resolve(attributesEvent("e-4", "conv-msg-1", { email: JANE, phone: JANE_PHONE }));
+    const tableAfterMerge = await graph.scan();
+    const afterMerge = await graph.resolve(structuredClone(known));
+    const tableAfterMergeRedelivery = await graph.scan();
+    await eraseIdentity({ email: JANE }, graph.deps);
+    const tableAfterErasure = await graph.scan();
+    const afterErasure = await graph.resolve(structuredClone(known));
+
+    // Assess
+    expect(first).toMatchObject({ action: "matched", profileId: "profile-1", roundTrips: 1 });
+    expect(tableAfterFirst).toEqual(tableBefore);
+    expect(afterMerge).toMatchObject({ action: "matched", profileId: "profile-1", roundTrips: 1 });
+    expect(tableAfterMergeRedelivery).toEqual(tableAfterMerge);
+    expect(afterErasure).toMatchObject({ action: "suppressed", roundTrips: 1 });
+    expect(await graph.scan()).toEqual(tableAfterErasure);
+  });
+
+  it("records a customer start naming no person in a known conversation, so that after an erasure its redelivery creates no profile", async () => {
+    // Prepare: an anonymous chat whose customer gives her email; the conversation starts again; she is erased.
+    await graph.resolve(chatStart("e-1", "conv-chat-1"));
+    await graph.resolve(attributesEvent("e-2", "conv-chat-1", { email: JANE }));
+    const restart = chatStart("e-3", "conv-chat-1");
+    const first = await graph.resolve(restart);
+    await eraseIdentity({ email: JANE }, graph.deps);
+    const tableBefore = await graph.scan();
+
+    // Act
+    const redelivered = await graph.resolve(structuredClone(restart));
+
+    // Assess
+    expect(first).toMatchObject({ action: "matched", profileId: "profile-1", roundTrips: 2 });
+    expect(redelivered).toMatchObject({ action: "duplicate", profileId: "profile-1" });
+    expect(await graph.scan()).toEqual(tableBefore);
+    expect(await graph.local.countProfiles()).toBe(0);
+  });
+
   it("records only the event when the graph already holds everything it says, so that its late redelivery changes nothing", async () => {
     // Prepare: the device is seen with Ann, then with Bob; then Ann's event is delivered again.
     await graph.resolve(emailStart("e-1", "conv-a", "ann@example.com"));
@@ -547,12 +594,23 @@ describe("DynamoDB requests (the table at the top of this file)", () => {
     expect(measured).toEqual({ action: "duplicate", operations: ["BatchGetItem"], roundTrips: 1, reported: 1, units: { read: 5, write: 0 } });
   });
 
-  it("takes 2 for a known customer in a known conversation with nothing new (the event recorded)", async () => {
+  it("takes 1 for a known customer in a known conversation with nothing new", async () => {
     // Act
     const measured = await measure(attributesEvent("e-2", "conv-email-1", { email: JANE }), () => graph.resolve(emailStart("e-1", "conv-email-1")));
 
     // Assess
-    expect(measured).toEqual({ action: "matched", operations: ["BatchGetItem", "TransactWriteItems"], roundTrips: 2, reported: 2, units: { read: 5, write: 4 } });
+    expect(measured).toEqual({ action: "matched", operations: ["BatchGetItem"], roundTrips: 1, reported: 1, units: { read: 5, write: 0 } });
+  });
+
+  it("takes 2 for the same with a device and IP (the event recorded)", async () => {
+    // Act
+    const measured = await measure(attributesEvent("e-3", "conv-email-1", { email: JANE, ...DEVICE }), async () => {
+      await graph.resolve(emailStart("e-1", "conv-email-1"));
+      await graph.resolve(attributesEvent("e-2", "conv-email-1", DEVICE));
+    });
+
+    // Assess
+    expect(measured).toEqual({ action: "matched", operations: ["BatchGetItem", "TransactWriteItems"], roundTrips: 2, reported: 2, units: { read: 9, write: 4 } });
   });
 
   it("takes 2 for a known customer in a new conversation", async () => {

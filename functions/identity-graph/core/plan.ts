@@ -28,6 +28,7 @@ export type Plan =
       /**
        * Nothing changes, but the event is recorded: its redelivery, maybe after the graph moved on (a device
        * seen with someone else since), must be recognized as a duplicate rather than resolved again.
+       * False when a redelivery would change nothing either: nothing is written.
        */
       readonly record?: boolean;
       readonly dropped: Dropped;
@@ -140,8 +141,11 @@ export function planResolution(event: PlanningEvent, lookup: Lookup, context: Pl
     .map((id) => ({ key: id.key, from: ownerOf(id)! }));
   const refresh = viaConversation?.profileId === profileId && (viaConversation.tier !== outcome.tier || viaConversation.confidence !== outcome.confidence);
   if (!newProfile && claims.length === 0 && observe.length === 0 && merge.length === 0 && !refresh) {
-    // Everything the event says is already in the graph (its owners were read live): only the event is recorded.
-    return { kind: "resolved", outcome, dropped, record: true };
+    // Everything the event says is already in the graph. A person's identifiers stay together with their
+    // profile (a merge moves them all) or are suppressed with it (an erasure), so a redelivery finds them so
+    // and changes nothing. It could change the graph only through a device or IP seen with someone else
+    // since, or, naming no person, through its conversation freed by an erasure: only then is it recorded.
+    return { kind: "resolved", outcome, dropped, record: probabilistic.length > 0 || strong.length === 0 };
   }
   const change: GraphChange = {
     eventId: event.eventId,

@@ -29,7 +29,11 @@
  *      identifier, deleted only in the transaction that deletes its last.
  *  I5. Duplicates are no-ops: an event that changes the graph writes its EVENT item in the same
  *      transaction, on condition that it does not exist; a redelivery reads it and writes nothing. An
- *      event that would change nothing writes nothing.
+ *      event that would change nothing writes nothing, but for its EVENT item (on condition that its
+ *      profile is live) when a later redelivery could change the graph: one that carries a device
+ *      fingerprint or IP (seen with someone else since) or names no person (its conversation freed by an
+ *      erasure). A person's identifiers move only all together (a merge) or are suppressed (an erasure),
+ *      so an event of them alone finds the graph as it left it, or its identifiers suppressed.
  *  I6. Every live profile owns at least one conversation (profiles are created for a conversation, and
  *      conversations move only with merges).
  *
