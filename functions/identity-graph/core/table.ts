@@ -32,8 +32,8 @@
  *      event that would change nothing writes nothing, but for its EVENT item (on condition that its
  *      profile is live) when a later redelivery could change the graph: one that carries a device
  *      fingerprint or IP (seen with someone else since) or names no person (its conversation freed by an
- *      erasure). A person's identifiers move only all together (a merge) or are suppressed (an erasure),
- *      so an event of them alone finds the graph as it left it, or its identifiers suppressed.
+ *      erasure). A person's identifiers move only with their whole profile (a merge) or are suppressed
+ *      with it (an erasure), so an event of them alone finds the graph as it left it, or them suppressed.
  *  I6. Every live profile owns at least one conversation (profiles are created for a conversation, and
  *      conversations move only with merges).
  *
