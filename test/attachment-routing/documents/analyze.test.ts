@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { PDFDocument } from "pdf-lib";
-import { analyzeDocument, DocumentAnalysis, openPdf, ReadableDocument, resolveDocumentLimits } from "../../../functions/attachment-routing/core/documents";
-import { generateSampleDocuments, loadPdfjsWorkerForJest, pdfkitDocument, SAMPLE_TEXTS, SampleDocuments } from "../../support/documents";
+import { analyzeDocument, countTiffPages, DocumentAnalysis, openPdf, ReadableDocument, resolveDocumentLimits } from "../../../functions/attachment-routing/core/documents";
+import { generateSampleDocuments, loadPdfjsWorkerForJest, multiPageTiff, pdfkitDocument, SAMPLE_TEXTS, SampleDocuments, writeTiff } from "../../support/documents";
 
 let samples: SampleDocuments;
 
@@ -126,8 +126,37 @@ describe("analyzeDocument on images and other files", () => {
     expect(analysis.classificationBytes).toBe(bytes);
   });
 
-  it("counts the pages of a multi-page TIFF", async () => {
-    expect(expectReadable(await analyze(samples.tiff))).toMatchObject({ type: "tiff", pagesTotal: 2, needsOcr: true });
+  it("counts the pages of a multi-page TIFF and sends one within classificationPages whole", async () => {
+    const bytes = readFileSync(samples.tiff);
+    const analysis = expectReadable(await analyzeDocument(bytes, "claim.tif"));
+    expect(analysis).toMatchObject({ type: "tiff", classificationType: "tiff", pagesTotal: 2, pagesAnalyzed: 2, truncated: false, needsOcr: true });
+    expect(analysis.classificationBytes).toBe(bytes);
+  });
+
+  it("gives OCR a TIFF longer than classificationPages as a copy of its first images", async () => {
+    // Prepare
+    const fax = multiPageTiff(7);
+
+    // Act
+    const analysis = expectReadable(await analyzeDocument(fax, "fax.tiff"));
+
+    // Assess
+    expect(analysis).toMatchObject({ type: "tiff", classificationType: "tiff", pagesTotal: 7, pagesAnalyzed: 5, truncated: true, needsOcr: true });
+    expect(countTiffPages(analysis.classificationBytes)).toBe(5);
+    expect(countTiffPages(fax)).toBe(7);
+  });
+
+  it("reads a TIFF over maxPages from its first images rather than refusing it", async () => {
+    // Prepare
+    const page = { width: 2, height: 2, pixels: Uint8Array.of(0, 255, 255, 0) };
+    const tiff = writeTiff(Array.from({ length: 6 }, () => page));
+
+    // Act
+    const analysis = expectReadable(await analyzeDocument(tiff, "long.tif", { maxPages: 3, classificationPages: 10 }));
+
+    // Assess
+    expect(analysis).toMatchObject({ pagesTotal: 6, pagesAnalyzed: 3, truncated: true });
+    expect(countTiffPages(analysis.classificationBytes)).toBe(3);
   });
 
   it("reports random bytes named .pdf as invalid", async () => {

@@ -1,4 +1,4 @@
-import { countTiffPages, detectFileType, typeFromFileName } from "../../../functions/attachment-routing/core/documents";
+import { countTiffPages, detectFileType, firstTiffPages, typeFromFileName } from "../../../functions/attachment-routing/core/documents";
 import { writeTiff } from "../../support/documents";
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
@@ -63,5 +63,49 @@ describe("countTiffPages", () => {
     view.setUint32(8 + 2 + 11 * 12, 8, true);
     expect(countTiffPages(looped)).toBeUndefined();
     expect(countTiffPages(bytes(0x49, 0x49, 0x2a, 0x00, 0, 0, 0, 0))).toBeUndefined();
+  });
+});
+
+describe("firstTiffPages", () => {
+  const page = { width: 2, height: 2, pixels: bytes(0, 255, 255, 0) };
+
+  it("ends the image directory chain after the pages kept, changing nothing else and not the original", () => {
+    // Prepare
+    const tiff = writeTiff([page, page, page]);
+    const original = tiff.slice();
+
+    // Act
+    const copy = firstTiffPages(tiff, 2)!;
+
+    // Assess
+    const changed = [...copy].flatMap((byte, i) => (byte === original[i] ? [] : [i]));
+    const changedSpan = Math.max(...changed) - Math.min(...changed) + 1;
+    expect({ pages: countTiffPages(copy), length: copy.length, original: countTiffPages(tiff) }).toEqual({ pages: 2, length: tiff.length, original: 3 });
+    expect(changedSpan).toBeLessThanOrEqual(4); // one 4-byte offset: the second directory's "next"
+    expect(tiff).toEqual(original);
+  });
+
+  it("keeps every image when asked for as many or more", () => {
+    const tiff = writeTiff([page, page]);
+    expect(firstTiffPages(tiff, 2)).toEqual(tiff);
+    expect(firstTiffPages(tiff, 9)).toEqual(tiff);
+    expect(firstTiffPages(tiff, 2)).not.toBe(tiff);
+  });
+
+  it("cuts a big-endian chain", () => {
+    // Prepare: "MM", 42, first directory at 8; two directories without entries, at 8 and 14.
+    const tiff = bytes(0x4d, 0x4d, 0x00, 0x2a, 0, 0, 0, 8, 0, 0, 0, 0, 0, 14, 0, 0, 0, 0, 0, 0);
+
+    // Act
+    const copy = firstTiffPages(tiff, 1)!;
+
+    // Assess
+    expect([countTiffPages(tiff), countTiffPages(copy)]).toEqual([2, 1]);
+  });
+
+  it("refuses a broken chain and a page count that is not a positive integer", () => {
+    expect(firstTiffPages(writeTiff([page]).subarray(0, 20), 1)).toBeUndefined();
+    expect(() => firstTiffPages(writeTiff([page]), 0)).toThrow(RangeError);
+    expect(() => firstTiffPages(writeTiff([page]), 1.5)).toThrow(/positive integer/);
   });
 });

@@ -1,4 +1,4 @@
-import { countTiffPages, describeUnsupported, detectFileType, imageDimensions, SupportedType, typeFromFileName } from "./file-type";
+import { countTiffPages, describeUnsupported, detectFileType, firstTiffPages, imageDimensions, SupportedType, typeFromFileName } from "./file-type";
 import {
   DocumentLimits,
   resolveDocumentLimits,
@@ -77,8 +77,9 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
  * Decides whether an attachment can be classified and prepares what the classifier or OCR reads,
  * without OCR or any AWS call. Never throws for bad input: every problem is a status with a reason.
  * `bytes` are never modified; `classificationBytes` is either `bytes` itself or a new copy: a PDF's first
- * pages (at most `classificationPages`, fewer while over `maxBytes`), or an image too large for
- * Textract's image limit in a one-page PDF. Only a file of which no part can be given to OCR is refused.
+ * pages (at most `classificationPages`, fewer while over `maxBytes`), a TIFF's first `classificationPages`
+ * images, or an image too large for Textract's image limit in a one-page PDF. Only a file of which no
+ * part can be given to OCR is refused.
  */
 export async function analyzeDocument(
   bytes: Uint8Array,
@@ -104,7 +105,7 @@ export async function analyzeDocument(
   if (detected === undefined) {
     return { ...common, status: "unsupported", reason: `${describeUnsupported(bytes)}; only PDF, PNG, JPEG and TIFF are supported` };
   }
-  if (detected !== "pdf") return analyzeImage(bytes, detected, resolved, common);
+  if (detected !== "pdf") return analyzeImage(bytes, detected, classificationPages, common);
 
   const pdf = await inspectPdf(bytes, classificationPages);
   if (pdf.kind === "encrypted") return { ...common, type: "pdf", status: "encrypted", pagesTotal: pdf.pagesTotal, reason: pdf.reason };
@@ -180,16 +181,18 @@ async function salvagePdf(bytes: Uint8Array, cause: string, limits: DocumentLimi
 async function analyzeImage(
   bytes: Uint8Array,
   type: Exclude<SupportedType, "pdf">,
-  limits: DocumentLimits,
+  classificationPages: number,
   common: Omit<AnalysisCommon, "reason">,
 ): Promise<DocumentAnalysis> {
   const name = TYPE_NAMES[type];
   if (type === "tiff") {
     const count = countTiffPages(bytes);
     if (count === undefined) return { ...common, status: "invalid", reason: "corrupt TIFF: its image directory chain is broken" };
-    if (count > limits.maxPages) return { ...common, status: "unsupported", pagesTotal: count, reason: `the TIFF has ${count} pages; the limit is ${limits.maxPages}` };
+    // Cutting the chain keeps every byte, so the copy is as large as the original.
     if (bytes.length > TEXTRACT_ASYNC_PDF_TIFF_MAX_BYTES) return { ...common, status: "unsupported", pagesTotal: count, reason: `the TIFF is ${bytes.length} bytes; Textract's limit is ${TEXTRACT_ASYNC_PDF_TIFF_MAX_BYTES}` };
-    return { ...common, status: "readable", type, classificationType: type, pagesTotal: count, pagesAnalyzed: count, needsOcr: true, classificationBytes: bytes };
+    const readable = { ...common, status: "readable" as const, type, classificationType: type, pagesTotal: count, needsOcr: true };
+    if (count <= classificationPages) return { ...readable, pagesAnalyzed: count, classificationBytes: bytes };
+    return { ...readable, pagesAnalyzed: classificationPages, truncated: true, classificationBytes: firstTiffPages(bytes, classificationPages)! };
   }
   const size = imageDimensions(bytes, type);
   if (size === undefined) {

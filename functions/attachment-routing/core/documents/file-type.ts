@@ -58,26 +58,47 @@ export function typeFromFileName(fileName: string): SupportedType | undefined {
 }
 
 /**
- * Number of images (pages) in a TIFF: the length of its IFD chain, or undefined when the chain is
- * broken (an offset outside the file, or a loop).
+ * Where the "next directory" offset of each image directory (IFD) of a TIFF sits, in chain order, and the
+ * byte order; undefined when the chain is broken (an offset outside the file, or a loop) or empty.
  */
-export function countTiffPages(bytes: Uint8Array): number | undefined {
+function tiffDirectoryChain(bytes: Uint8Array): { little: boolean; nextOffsets: number[] } | undefined {
   if (bytes.length < 8) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const little = bytes[0] === 0x49;
   let offset = view.getUint32(4, little);
   const seen = new Set<number>();
-  let pages = 0;
+  const nextOffsets: number[] = [];
   while (offset !== 0) {
     if (seen.has(offset) || offset + 2 > bytes.length) return undefined;
     seen.add(offset);
     const entries = view.getUint16(offset, little);
     const next = offset + 2 + entries * 12;
     if (next + 4 > bytes.length) return undefined;
-    pages++;
+    nextOffsets.push(next);
     offset = view.getUint32(next, little);
   }
-  return pages > 0 ? pages : undefined;
+  return nextOffsets.length > 0 ? { little, nextOffsets } : undefined;
+}
+
+/** Number of images (pages) in a TIFF: the length of its IFD chain, or undefined when the chain is broken. */
+export function countTiffPages(bytes: Uint8Array): number | undefined {
+  return tiffDirectoryChain(bytes)?.nextOffsets.length;
+}
+
+/**
+ * A copy of a TIFF whose image directory chain ends after its first `pages` images. Nothing is decoded or
+ * re-encoded: the later images' data stays in the copy, unreferenced (which TIFF allows), and readers
+ * follow the chain. That Textract, too, reads and bills only the chained images is UNCONFIRMED
+ * (docs/sandbox-checklist.md). Undefined when the chain is broken.
+ */
+export function firstTiffPages(bytes: Uint8Array, pages: number): Uint8Array | undefined {
+  if (!Number.isInteger(pages) || pages < 1) throw new RangeError(`pages must be a positive integer, not ${pages}`);
+  const chain = tiffDirectoryChain(bytes);
+  if (!chain) return undefined;
+  const copy = bytes.slice();
+  const last = chain.nextOffsets[pages - 1];
+  if (last !== undefined) new DataView(copy.buffer).setUint32(last, 0, chain.little);
+  return copy;
 }
 
 /** Width and height in pixels from a PNG's IHDR or a JPEG's frame header; undefined when absent. */

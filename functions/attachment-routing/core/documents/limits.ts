@@ -76,9 +76,9 @@ export interface DocumentLimits {
    * page or image is sent whole as long as it is within Textract's hard limit for its type.
    */
   readonly maxBytes: number;
-  /** Textract's asynchronous page limit: a longer PDF is read from its first pages, a longer TIFF (sent whole) is `unsupported`. */
+  /** Textract's asynchronous page limit: OCR is never given more pages (`classificationPages` is capped by it). */
   readonly maxPages: number;
-  /** Only the first N pages are read and, for a longer PDF, kept in the classification copy. */
+  /** Only the first N pages are read and, for a longer PDF or TIFF, kept in the classification copy. */
   readonly classificationPages: number;
   /** A PDF whose text layer over the analysed pages has fewer non-blank characters needs OCR. */
   readonly minTextChars: number;
